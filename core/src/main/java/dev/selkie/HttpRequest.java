@@ -1,0 +1,49 @@
+package dev.selkie;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An HTTP request as the server received it: either a WebSocket upgrade request shown to a
+ * {@link HandshakeInterceptor}, or a plain HTTP request given to an {@link HttpHandler}.
+ *
+ * <p>Header names are matched case-insensitively.
+ */
+public interface HttpRequest {
+    /** The method, e.g. {@code GET}. */
+    String method();
+
+    /** The request target's path, e.g. {@code /chat}, without the query. */
+    String path();
+
+    /** The raw query string without the {@code ?}, or the empty string if there is none. */
+    String query();
+
+    /** The first value of the header, if present. */
+    Optional<String> header(String name);
+
+    /** All values of the header in the order received; empty if absent. */
+    List<String> headers(String name);
+
+    /** All headers, names in lower case, values in the order received. */
+    Map<String, List<String>> headers();
+
+    /** The {@code Origin} header, if present. */
+    default Optional<String> origin() {
+        return header("Origin");
+    }
+
+    /** The cookies sent with the request, by name (parsed from every {@code Cookie} header). */
+    Map<String, String> cookies();
+
+    /** The subprotocols the client offered in {@code Sec-WebSocket-Protocol}, in its order. */
+    List<String> offeredSubprotocols();
+
+    /** The request body (plain HTTP requests with {@code Content-Length} only); empty otherwise. */
+    byte[] body();
+
+    /** The client's address. */
+    InetSocketAddress remoteAddress();
+}

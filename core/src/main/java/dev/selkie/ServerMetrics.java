@@ -1,0 +1,40 @@
+package dev.selkie;
+
+import java.util.Map;
+
+/**
+ * A snapshot of a server's counters since it started. Counters are plain fields updated on the
+ * event-loop threads and summed when the snapshot is taken.
+ *
+ * @param openConnections WebSocket connections open now
+ * @param acceptedHandshakes upgrades answered with 101
+ * @param rejectedHandshakes upgrades refused, by reason (e.g. {@code "400"}, {@code "426"},
+ *     {@code "431"}, {@code "503"}, {@code "interceptor"}, {@code "timeout"})
+ * @param messagesIn complete messages received
+ * @param messagesOut messages queued for sending (a broadcast counts once per recipient)
+ * @param bytesIn bytes read from sockets
+ * @param bytesOut bytes written to sockets
+ * @param queuedBytes bytes queued and not yet written, over all connections
+ * @param droppedMessages messages not queued because of a slow consumer
+ * @param closesByCode closed connections by close code
+ * @param pingRoundTripMicros mean round-trip time of keep-alive pings, in microseconds (0 if none)
+ */
+public record ServerMetrics(
+        long openConnections,
+        long acceptedHandshakes,
+        Map<String, Long> rejectedHandshakes,
+        long messagesIn,
+        long messagesOut,
+        long bytesIn,
+        long bytesOut,
+        long queuedBytes,
+        long droppedMessages,
+        Map<Integer, Long> closesByCode,
+        long pingRoundTripMicros) {
+
+    /** Copies the maps so the snapshot is immutable. */
+    public ServerMetrics {
+        rejectedHandshakes = Map.copyOf(rejectedHandshakes);
+        closesByCode = Map.copyOf(closesByCode);
+    }
+}

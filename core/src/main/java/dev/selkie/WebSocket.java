@@ -1,0 +1,62 @@
+package dev.selkie;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * One WebSocket connection. Every method is thread-safe and non-blocking: sends are encoded, queued
+ * and written by the connection's event loop.
+ */
+public interface WebSocket {
+    /** Queues a text message. */
+    SendResult send(String text);
+
+    /** Queues a binary message with the buffer's remaining bytes (copied; the buffer is not kept). */
+    SendResult send(ByteBuffer data);
+
+    /** Queues a binary message (the array is copied). */
+    SendResult send(byte[] data);
+
+    /** Queues a ping with an empty payload. */
+    SendResult ping();
+
+    /** Queues a ping; the payload must be at most 125 bytes. */
+    SendResult ping(ByteBuffer payload);
+
+    /** Starts the closing handshake with 1000 (normal closure). */
+    void close();
+
+    /**
+     * Starts the closing handshake. {@code code} must be one an endpoint may send (1000-1003,
+     * 1007-1014, 3000-4999) and {@code reason} at most 123 UTF-8 bytes.
+     */
+    void close(int code, String reason);
+
+    /** Whether the connection is open: the handshake completed and no close frame was sent or received. */
+    boolean isOpen();
+
+    /** Bytes queued for this connection that are not yet written to its socket. */
+    long bufferedAmount();
+
+    /** The client's address. */
+    InetSocketAddress remoteAddress();
+
+    /** The upgrade request (path, query, headers) this connection was opened with. */
+    HttpRequest request();
+
+    /** The negotiated subprotocol, if any. */
+    Optional<String> subprotocol();
+
+    /** The object the {@link HandshakeInterceptor} attached, or the one set later; may be null. */
+    <T> T attachment();
+
+    /** Replaces the attachment. */
+    void attachment(Object attachment);
+
+    /** Subscribes this connection to a topic (see {@link WebSocketServer#publish(String, String)}). */
+    void subscribe(String topic);
+
+    /** Unsubscribes this connection from a topic; no effect if it was not subscribed. */
+    void unsubscribe(String topic);
+}

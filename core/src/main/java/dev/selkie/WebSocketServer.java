@@ -1,0 +1,359 @@
+package dev.selkie;
+
+import dev.selkie.server.ServerConfig;
+import dev.selkie.server.ServerEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * A WebSocket server: one acceptor and one or more event-loop threads, each a {@link
+ * java.nio.channels.Selector} that owns its connections.
+ *
+ * <pre>{@code
+ * WebSocketServer server = WebSocketServer.builder()
+ *         .port(9001)
+ *         .listener(new WebSocketListener() {
+ *             public void onText(WebSocket ws, String text) { ws.send(text); }
+ *         })
+ *         .build();
+ * server.start();
+ * ...
+ * server.stop(Duration.ofSeconds(5));
+ * }</pre>
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class WebSocketServer {
+    private final ServerEngine engine;
+
+    private WebSocketServer(ServerConfig config) {
+        this.engine = new ServerEngine(config);
+    }
+
+    /** A builder with the documented defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds and starts the event loops; returns once the server accepts connections.
+     *
+     * @throws UncheckedIOException if the address cannot be bound
+     * @throws IllegalStateException if the server was already started or stopped
+     */
+    public void start() {
+        try {
+            engine.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start WebSocket server on " + engine.config().address(), e);
+        }
+    }
+
+    /**
+     * Stops gracefully: stops accepting, sends close 1001 (going away) to every open connection,
+     * waits up to {@code timeout} for the closing handshakes, then closes what is left, the selectors
+     * and the threads. Idempotent; returns when everything is closed.
+     */
+    public void stop(Duration timeout) {
+        engine.stop(timeout);
+    }
+
+    /** The port the server listens on (the chosen one if it was configured as 0). */
+    public int port() {
+        return engine.port();
+    }
+
+    /** The bound address. */
+    public InetSocketAddress address() {
+        return engine.boundAddress();
+    }
+
+    /** Sends a text message to every open connection; the frame is encoded once. */
+    public void broadcast(String text) {
+        engine.broadcast(text, null);
+    }
+
+    /** Sends a binary message to every open connection; the frame is encoded once. */
+    public void broadcast(ByteBuffer data) {
+        engine.broadcast(data, null);
+    }
+
+    /** Sends a text message to the given connections; the frame is encoded once. */
+    public void broadcast(String text, Collection<? extends WebSocket> recipients) {
+        engine.broadcast(text, Objects.requireNonNull(recipients, "recipients"));
+    }
+
+    /** Sends a binary message to the given connections; the frame is encoded once. */
+    public void broadcast(ByteBuffer data, Collection<? extends WebSocket> recipients) {
+        engine.broadcast(data, Objects.requireNonNull(recipients, "recipients"));
+    }
+
+    /**
+     * Sends a text message to every subscriber of {@code topic} (see {@link
+     * WebSocket#subscribe(String)}), each subject to its own backpressure policy.
+     *
+     * @return the number of subscribers the message was queued for
+     */
+    public int publish(String topic, String text) {
+        return engine.publish(topic, text);
+    }
+
+    /** Sends a binary message to every subscriber of {@code topic}. */
+    public int publish(String topic, ByteBuffer data) {
+        return engine.publish(topic, data);
+    }
+
+    /** The number of connections subscribed to {@code topic} now. */
+    public int subscriberCount(String topic) {
+        return engine.subscriberCount(topic);
+    }
+
+    /** A snapshot of the server's counters. */
+    public ServerMetrics metrics() {
+        return engine.metrics();
+    }
+
+    /** Configures a {@link WebSocketServer}; every option has a documented default. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 0;
+        private WebSocketListener listener;
+        private HandshakeInterceptor interceptor = HandshakeInterceptor.acceptAll();
+        private HttpHandler httpHandler =
+                request -> HttpResponse.text(426, "This is a WebSocket endpoint.\n").withHeader("Upgrade", "websocket");
+        private final List<String> subprotocols = new ArrayList<>();
+        private int maxMessageSize = 1 << 20;
+        private int maxHandshakeSize = 8 << 10;
+        private int maxHttpBodySize = 64 << 10;
+        private int maxConnections = 100_000;
+        private int outgoingFragmentSize = 0;
+        private long highWaterMark = 1 << 20;
+        private long lowWaterMark = 256 << 10;
+        private long sendQueueLimit = -1;
+        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.CLOSE;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private Duration pingInterval = Duration.ZERO;
+        private Duration pongTimeout = Duration.ofSeconds(10);
+        private Executor executor;
+        private int loops = 1;
+        private int backlog = 1024;
+        private boolean tcpNoDelay = true;
+
+        private Builder() {
+        }
+
+        /** The interface to bind; default {@code 0.0.0.0} (all IPv4 interfaces). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port; default 0, which picks a free port ({@link WebSocketServer#port()} tells which). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0-65535: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The listener that receives every connection's events. Required. */
+        public Builder listener(WebSocketListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Decides about upgrade requests; default accepts all. */
+        public Builder handshakeInterceptor(HandshakeInterceptor interceptor) {
+            this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
+            return this;
+        }
+
+        /** Answers plain HTTP requests; default {@code 426 Upgrade Required}. */
+        public Builder httpHandler(HttpHandler httpHandler) {
+            this.httpHandler = Objects.requireNonNull(httpHandler, "httpHandler");
+            return this;
+        }
+
+        /**
+         * Supported subprotocols in order of preference; the server picks the first one the client
+         * offered. Default none.
+         */
+        public Builder subprotocols(String... names) {
+            subprotocols.clear();
+            subprotocols.addAll(List.of(names));
+            return this;
+        }
+
+        /** Largest incoming message in bytes; larger ones close the connection with 1009. Default 1 MiB. */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = positive(bytes, "maxMessageSize");
+            return this;
+        }
+
+        /** Largest request line + headers of a handshake; larger ones get 431. Default 8 KiB. */
+        public Builder maxHandshakeSize(int bytes) {
+            this.maxHandshakeSize = positive(bytes, "maxHandshakeSize");
+            return this;
+        }
+
+        /** Largest body of a plain HTTP request given to the {@link HttpHandler}; larger get 413. Default 64 KiB. */
+        public Builder maxHttpBodySize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxHttpBodySize must be >= 0");
+            }
+            this.maxHttpBodySize = bytes;
+            return this;
+        }
+
+        /** Most open connections (WebSocket and HTTP); beyond it handshakes get 503. Default 100,000. */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = positive(connections, "maxConnections");
+            return this;
+        }
+
+        /** Split outgoing messages into frames of at most this payload size; 0 (default) never splits. */
+        public Builder outgoingFragmentSize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("outgoingFragmentSize must be >= 0");
+            }
+            this.outgoingFragmentSize = bytes;
+            return this;
+        }
+
+        /**
+         * Backpressure marks in queued bytes per connection: {@code send} returns {@link
+         * SendResult#BACKPRESSURE} above {@code high}; {@link WebSocketListener#onDrain} fires when a
+         * connection falls back to {@code low} or below. Default 1 MiB / 256 KiB.
+         */
+        public Builder waterMarks(long low, long high) {
+            if (low < 0 || high <= low) {
+                throw new IllegalArgumentException("need 0 <= low < high");
+            }
+            this.lowWaterMark = low;
+            this.highWaterMark = high;
+            return this;
+        }
+
+        /**
+         * Hard limit of queued bytes per connection; a message that would pass it is handled by the
+         * {@link SlowConsumerPolicy}. Default: the larger of 4 MiB and twice {@code maxMessageSize}
+         * plus 1 KiB, so an echo of the largest accepted message always fits.
+         */
+        public Builder sendQueueLimit(long bytes) {
+            this.sendQueueLimit = positive(bytes, "sendQueueLimit");
+            return this;
+        }
+
+        /** What to do at the hard limit; default {@link SlowConsumerPolicy#CLOSE}. */
+        public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
+            this.slowConsumerPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Time allowed from accept to a complete handshake (slowloris defence). Default 10 s. */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = nonNegative(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        /** Close (1001) connections that received nothing for this long; {@link Duration#ZERO} (default) is off. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = nonNegative(timeout, "idleTimeout");
+            return this;
+        }
+
+        /** After sending a close frame, drop the TCP connection if the peer's close has not come within this. Default 5 s. */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = nonNegative(timeout, "closeTimeout");
+            return this;
+        }
+
+        /**
+         * Keep-alive: ping every open connection at this interval, and drop it (reported as 1006)
+         * when no pong arrives within {@code pongTimeout}. Default off.
+         */
+        public Builder pingInterval(Duration interval, Duration pongTimeout) {
+            this.pingInterval = nonNegative(interval, "pingInterval");
+            this.pongTimeout = nonNegative(pongTimeout, "pongTimeout");
+            return this;
+        }
+
+        /**
+         * Run listener calls on this executor instead of the event loop, keeping each connection's
+         * calls ordered and one at a time. Default: on the event loop.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Number of event-loop threads; connections are spread round-robin. Default 1. */
+        public Builder loops(int loops) {
+            this.loops = positive(loops, "loops");
+            return this;
+        }
+
+        /** Listen backlog. Default 1024. */
+        public Builder backlog(int backlog) {
+            this.backlog = positive(backlog, "backlog");
+            return this;
+        }
+
+        /** TCP_NODELAY on accepted sockets. Default true. */
+        public Builder tcpNoDelay(boolean on) {
+            this.tcpNoDelay = on;
+            return this;
+        }
+
+        /** Builds the server (not started). */
+        public WebSocketServer build() {
+            if (listener == null) {
+                throw new IllegalStateException("listener is required");
+            }
+            long limit = sendQueueLimit > 0 ? sendQueueLimit
+                    : Math.max(4L << 20, 2L * maxMessageSize + 1024);
+            if (highWaterMark > limit) {
+                throw new IllegalStateException("high-water mark above sendQueueLimit");
+            }
+            ServerConfig config = new ServerConfig(new InetSocketAddress(host, port), listener, interceptor,
+                    httpHandler, subprotocols, maxMessageSize, maxHandshakeSize, maxHttpBodySize, maxConnections,
+                    outgoingFragmentSize, highWaterMark, lowWaterMark, limit, slowConsumerPolicy,
+                    handshakeTimeout, idleTimeout, closeTimeout, pingInterval, pongTimeout, executor, loops,
+                    backlog, tcpNoDelay);
+            return new WebSocketServer(config);
+        }
+
+        private static int positive(int value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be > 0: " + value);
+            }
+            return value;
+        }
+
+        private static long positive(long value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be > 0: " + value);
+            }
+            return value;
+        }
+
+        private static Duration nonNegative(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.selkie.server;
+
+import dev.selkie.HandshakeInterceptor;
+import dev.selkie.HttpHandler;
+import dev.selkie.SlowConsumerPolicy;
+import dev.selkie.WebSocketListener;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * Every setting of a server, validated by {@code WebSocketServer.Builder}. Durations of zero mean
+ * "off" where the builder documents it.
+ */
+public record ServerConfig(
+        InetSocketAddress address,
+        WebSocketListener listener,
+        HandshakeInterceptor interceptor,
+        HttpHandler httpHandler,
+        List<String> subprotocols,
+        int maxMessageSize,
+        int maxHandshakeSize,
+        int maxHttpBodySize,
+        int maxConnections,
+        int outgoingFragmentSize,
+        long highWaterMark,
+        long lowWaterMark,
+        long sendQueueLimit,
+        SlowConsumerPolicy slowConsumerPolicy,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        Duration closeTimeout,
+        Duration pingInterval,
+        Duration pongTimeout,
+        Executor executor,
+        int loops,
+        int backlog,
+        boolean tcpNoDelay) {
+
+    /** Copies the list. */
+    public ServerConfig {
+        subprotocols = List.copyOf(subprotocols);
+    }
+}
