@@ -146,6 +146,38 @@ class HttpResponsesTest {
         assertTrue(text(HttpResponses.response(599, null, null)).startsWith("HTTP/1.1 599 \r\n"));
     }
 
+    @Test
+    void answersARejectedHandshakeWithItsStatusAndReason() {
+        assertEquals("HTTP/1.1 426 Upgrade Required\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "Content-Length: 37\r\n"
+                + "Connection: close\r\n"
+                + "\r\n"
+                + "missing Sec-WebSocket-Version header\n",
+                text(HttpResponses.handshakeRejection(Handshake.check(Requests.parse(
+                        Requests.rfcExampleWith("Sec-WebSocket-Version: 13", ""))))));
+        String bad = text(HttpResponses.handshakeRejection(new HandshakeCheck(HandshakeCheck.Kind.REJECT, 400,
+                "Sec-WebSocket-Key is not the base64 encoding of 16 bytes", null)));
+        assertTrue(bad.startsWith("HTTP/1.1 400 Bad Request\r\n"), bad);
+        assertTrue(!bad.contains("Sec-WebSocket-Version"), bad);
+        assertTrue(bad.endsWith("\r\n\r\nSec-WebSocket-Key is not the base64 encoding of 16 bytes\n"), bad);
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.handshakeRejection(
+                new HandshakeCheck(HandshakeCheck.Kind.UPGRADE, 0, null, "k")));
+    }
+
+    @Test
+    void answersAParserErrorWithATextBody() {
+        assertEquals("HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: 21\r\n"
+                + "Connection: close\r\n"
+                + "\r\n"
+                + "more than 100 header\n",
+                text(HttpResponses.textError(431, "more than 100 header")));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.textError(200, "fine"));
+    }
+
     private static String text(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
