@@ -128,6 +128,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private volatile boolean drainWanted;
     /** Our close frame (or the echo of the peer's) is queued: data frames are dropped. Any thread. */
     private volatile boolean closeQueued;
+    /** close() was called: later sends are dropped, earlier ones still go out before the close frame. */
+    private volatile boolean closeRequested;
     private boolean dirty;
 
     // timers
@@ -741,7 +743,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
      * The buffer must not be changed afterwards (broadcasts pass a view per recipient).
      */
     SendResult offer(ByteBuffer frame) {
-        if (closeQueued || state != ConnectionState.OPEN) {
+        if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
             return SendResult.DROPPED;
         }
         int length = frame.remaining();
@@ -1091,7 +1093,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     @Override
     public SendResult send(String text) {
         Objects.requireNonNull(text, "text");
-        if (closeQueued || state != ConnectionState.OPEN) {
+        if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
             return SendResult.DROPPED;
         }
         return offer(FrameEncoder.text(text, config.outgoingFragmentSize()));
@@ -1100,7 +1102,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     @Override
     public SendResult send(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
-        if (closeQueued || state != ConnectionState.OPEN) {
+        if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
             return SendResult.DROPPED;
         }
         return offer(FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()));
@@ -1121,7 +1123,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (payload.remaining() > 125) {
             throw new IllegalArgumentException("ping payload larger than 125 bytes: " + payload.remaining());
         }
-        if (closeQueued || state != ConnectionState.OPEN) {
+        if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
             return SendResult.DROPPED;
         }
         return offer(FrameEncoder.frame(Opcode.PING, true, payload));
@@ -1141,6 +1143,10 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (why.getBytes(StandardCharsets.UTF_8).length > 123) {
             throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
         }
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        closeRequested = true;
         if (loop.inLoop()) {
             doClose(code, why);
         } else {
@@ -1150,7 +1156,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
 
     @Override
     public boolean isOpen() {
-        return state == ConnectionState.OPEN && !closeQueued;
+        return state == ConnectionState.OPEN && !closeQueued && !closeRequested;
     }
 
     @Override
