@@ -472,7 +472,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         switch (state) {
             case OPEN, CLOSING -> {
                 log.debug("{} dropped without a closing handshake", this);
-                reportClose(CloseCodes.ABNORMAL_CLOSURE, "", true);
+                reportDrop();
                 closeNow();
             }
             case DRAINING -> {
@@ -486,8 +486,20 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
 
     private void connectionLost(IOException e) {
         log.debug("{} lost: {}", this, e.toString());
-        reportClose(CloseCodes.ABNORMAL_CLOSURE, "", true);
+        reportDrop();
         closeNow();
+    }
+
+    /**
+     * TCP ended without the closing handshake: 1006 from the peer, unless this side had started the
+     * close, whose code (e.g. 1001 idle, 1008 slow consumer) is then what the application learns.
+     */
+    private void reportDrop() {
+        if (closeCodeSent != 0) {
+            reportClose(closeCodeSent, closeReasonSent, false);
+        } else {
+            reportClose(CloseCodes.ABNORMAL_CLOSURE, "", true);
+        }
     }
 
     // ------------------------------------------------------------------------------------------
