@@ -35,7 +35,7 @@ final class RawClient implements Closeable {
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(readTimeoutMillis);
-        in = socket.getInputStream();
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
         out = socket.getOutputStream();
     }
 

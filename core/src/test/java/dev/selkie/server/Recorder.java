@@ -16,7 +16,7 @@ class Recorder implements WebSocketListener {
 
     final boolean echo;
     final List<WebSocket> opened = new CopyOnWriteArrayList<>();
-    final List<String> texts = new CopyOnWriteArrayList<>();
+    final List<String> texts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final List<ByteBuffer> binaries = new CopyOnWriteArrayList<>();
     final List<Closed> closed = new CopyOnWriteArrayList<>();
     final Map<WebSocket, AtomicInteger> closeCalls = new ConcurrentHashMap<>();
