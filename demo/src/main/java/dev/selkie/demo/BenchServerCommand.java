@@ -64,8 +64,8 @@ final class BenchServerCommand implements Callable<Integer> {
 
     /** The bench server, not started. */
     static WebSocketServer build(String host, int port, int loops, int backlog) {
-        WebSocketServer[] self = new WebSocketServer[1];
-        WebSocketServer server = WebSocketServer.builder()
+        BenchListener listener = new BenchListener();
+        listener.server = WebSocketServer.builder()
                 .host(host)
                 .port(port)
                 .loops(loops)
@@ -81,35 +81,40 @@ final class BenchServerCommand implements Callable<Integer> {
                             return HandshakeDecision.reject(404, "Use /echo or /chat\n");
                     }
                 }))
-                .listener(new WebSocketListener() {
-                    @Override
-                    public void onOpen(WebSocket ws) {
-                        if (ws.attachment() == Endpoint.CHAT) {
-                            ws.subscribe(CHAT_TOPIC);
-                        }
-                    }
-
-                    @Override
-                    public void onText(WebSocket ws, String text) {
-                        if (ws.attachment() == Endpoint.CHAT) {
-                            self[0].publish(CHAT_TOPIC, text);
-                        } else {
-                            ws.send(text);
-                        }
-                    }
-
-                    @Override
-                    public void onBinary(WebSocket ws, ByteBuffer data) {
-                        if (ws.attachment() == Endpoint.CHAT) {
-                            self[0].publish(CHAT_TOPIC, data);
-                        } else {
-                            ws.send(data);
-                        }
-                    }
-                })
+                .listener(listener)
                 .build();
-        self[0] = server;
-        return server;
+        return listener.server;
+    }
+
+    /** Echo on {@code /echo}, relay to the topic on {@code /chat}. */
+    private static final class BenchListener implements WebSocketListener {
+        /** Set before the server starts, read only by its loops afterwards. */
+        private WebSocketServer server;
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            if (ws.attachment() == Endpoint.CHAT) {
+                ws.subscribe(CHAT_TOPIC);
+            }
+        }
+
+        @Override
+        public void onText(WebSocket ws, String text) {
+            if (ws.attachment() == Endpoint.CHAT) {
+                server.publish(CHAT_TOPIC, text);
+            } else {
+                ws.send(text);
+            }
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            if (ws.attachment() == Endpoint.CHAT) {
+                server.publish(CHAT_TOPIC, data);
+            } else {
+                ws.send(data);
+            }
+        }
     }
 
     /** Which endpoint a connection was opened on (its attachment). */

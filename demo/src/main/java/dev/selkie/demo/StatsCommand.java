@@ -41,8 +41,10 @@ final class StatsCommand implements Callable<Integer> {
         }
         StatsServer stats = new StatsServer(host, port, interval);
         String where = ServerRunner.urlHost(host);
-        return ServerRunner.runInForeground("stats server", stats::start, stats::stop, stats::port, actualPort -> List.of(
-                "Selkie stats dashboard on http://" + where + ":" + actualPort + "/ (samples on ws://" + where + ":"
-                        + actualPort + "/ws, echo load on ws://" + where + ":" + actualPort + "/echo)"));
+        return ServerRunner.runInForeground("stats server", stats::start, stats::stop, stats::port, actualPort -> {
+            String hostPort = where + ":" + actualPort;
+            return List.of("Selkie stats dashboard on http://" + hostPort + "/ (samples on ws://" + hostPort
+                    + "/ws, echo load on ws://" + hostPort + "/echo)");
+        });
     }
 }

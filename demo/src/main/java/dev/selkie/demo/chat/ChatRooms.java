@@ -35,7 +35,8 @@ public final class ChatRooms {
     public synchronized boolean reserve(String room, String name) {
         Map<String, Member> members = rooms.computeIfAbsent(room, r -> new HashMap<>());
         Member existing = members.get(name);
-        if (existing != null && (existing.ws != null || nanoClock.getAsLong() - existing.reservedAt < reservationTtlNanos)) {
+        boolean pending = existing != null && existing.ws == null;
+        if (existing != null && (!pending || nanoClock.getAsLong() - existing.reservedAt < reservationTtlNanos)) {
             return false;
         }
         members.put(name, new Member(nanoClock.getAsLong()));

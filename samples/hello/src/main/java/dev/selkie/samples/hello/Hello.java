@@ -26,8 +26,9 @@ public final class Hello {
         server.start();
         try {
             CompletableFuture<String> echo = new CompletableFuture<>();
+            URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/");
             java.net.http.WebSocket client = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/"), new java.net.http.WebSocket.Listener() {
+                    .buildAsync(uri, new java.net.http.WebSocket.Listener() {
                         @Override
                         public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
                             echo.complete(data.toString());
