@@ -239,4 +239,20 @@ class WebSocketProtocolTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void littleEndianBuffersReadTheMaskKeyTheSame(boolean direct) {
+        byte[] input = ClientFrames.concat(
+                ClientFrames.frame(Opcode.BINARY).payload(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}).mask(0x0A0B0C0D).build(),
+                ClientFrames.frame(Opcode.TEXT).payload("short header").mask(0x7F000001).build(),
+                ClientFrames.frame(Opcode.PING).payload(new byte[] {1}).mask(0xFFFFFFFE).build());
+        RecordingHandler h = new RecordingHandler();
+        WebSocketProtocol p = new WebSocketProtocol(MAX, h);
+        ByteBuffer in = (direct ? ByteBuffer.allocateDirect(input.length) : ByteBuffer.allocate(input.length))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        p.receive(in.put(input).flip());
+        assertEquals(List.of("binary:010203040506070809", "text:short header",
+                "sent:" + serverFrame(Opcode.PONG, new byte[] {1}), "ping:01"), h.events);
+    }
 }
