@@ -126,25 +126,70 @@ final class Utf8Validator {
      * Feeds {@code len} bytes of {@code a} from {@code off} to the automaton in {@code state} and
      * returns the state after them: {@link #REJECT} as soon as a byte is invalid, {@link #ACCEPT}
      * if they end on a character boundary, another state if a character is unfinished.
+     *
+     * <p>Runs of ASCII are skipped 8 bytes at a time. A multi-byte character that lies wholly in the
+     * chunk is checked with independent comparisons on its bytes (the ranges of table 3-7), which
+     * the CPU can run in parallel; the automaton, one dependent lookup per byte, handles a character
+     * cut by a chunk boundary and invalid lead bytes. Both accept exactly the same sequences.
      */
     static int validate(int state, byte[] a, int off, int len) {
         int i = off;
         int end = off + len;
         while (i < end) {
-            byte b = a[i++];
-            if (b >= 0 && state == ACCEPT) {
-                // ASCII fast path: 8 bytes per step while none has its high bit set
+            if (state != ACCEPT) {
+                // the rest of a character begun in an earlier chunk
+                state = TRANSITIONS[state + (a[i++] & 0xFF)];
+                if (state == REJECT) {
+                    return REJECT;
+                }
+                continue;
+            }
+            int lead = a[i] & 0xFF;
+            if (lead < 0x80) {
+                i++;
                 while (i + 8 <= end && ((long) LONG.get(a, i) & HIGH_BITS) == 0) {
                     i += 8;
                 }
                 continue;
             }
-            state = TRANSITIONS[state + (b & 0xFF)];
+            if (lead >= 0xC2 && lead <= 0xDF && i + 2 <= end) {
+                if (!isContinuation(a[i + 1])) {
+                    return REJECT;
+                }
+                i += 2;
+                continue;
+            }
+            if (lead >= 0xE0 && lead <= 0xEF && i + 3 <= end) {
+                int second = a[i + 1] & 0xFF;
+                int low = lead == 0xE0 ? 0xA0 : 0x80; // no overlong forms
+                int high = lead == 0xED ? 0x9F : 0xBF; // no surrogates
+                if (second < low || second > high || !isContinuation(a[i + 2])) {
+                    return REJECT;
+                }
+                i += 3;
+                continue;
+            }
+            if (lead >= 0xF0 && lead <= 0xF4 && i + 4 <= end) {
+                int second = a[i + 1] & 0xFF;
+                int low = lead == 0xF0 ? 0x90 : 0x80; // no overlong forms
+                int high = lead == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+                if (second < low || second > high || !isContinuation(a[i + 2]) || !isContinuation(a[i + 3])) {
+                    return REJECT;
+                }
+                i += 4;
+                continue;
+            }
+            state = TRANSITIONS[lead];
+            i++;
             if (state == REJECT) {
                 return REJECT;
             }
         }
         return state;
+    }
+
+    private static boolean isContinuation(byte b) {
+        return (b & 0xC0) == 0x80;
     }
 
     /** Whether the bytes are complete, well-formed UTF-8. */

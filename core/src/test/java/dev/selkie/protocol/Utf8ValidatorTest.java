@@ -30,8 +30,20 @@ class Utf8ValidatorTest {
         return !result.isError() && !strict.flush(chars).isError();
     }
 
+    /**
+     * Validity by the validator, checked to be the same whether the bytes come in one chunk (whole
+     * characters take the direct path) or one byte per chunk (the automaton).
+     */
     private static boolean valid(byte[] bytes) {
-        return Utf8Validator.isValid(bytes, 0, bytes.length);
+        boolean whole = Utf8Validator.isValid(bytes, 0, bytes.length);
+        int state = Utf8Validator.ACCEPT;
+        for (int i = 0; i < bytes.length && state != Utf8Validator.REJECT; i++) {
+            state = Utf8Validator.validate(state, bytes, i, 1);
+        }
+        if (whole != (state == Utf8Validator.ACCEPT)) {
+            throw new AssertionError("whole and byte-wise validation differ for " + RecordingHandler.hex(bytes));
+        }
+        return whole;
     }
 
     @Test
@@ -127,6 +139,7 @@ class Utf8ValidatorTest {
         };
         for (String s : invalid) {
             assertEquals(Utf8Validator.REJECT, validate(ClientFrames.hex(s)), s);
+            assertEquals(false, valid(ClientFrames.hex(s)), s);
         }
     }
 
