@@ -17,9 +17,12 @@ final class Utf8Validator {
     /** Start state, and the state after a complete character. */
     static final int ACCEPT = 0;
     /** Sticky state after an invalid byte. */
-    static final int REJECT = 1;
+    static final int REJECT = 1 << 8;
 
     // states: how many continuation bytes are missing, and which range the next one must be in
+    // state indices (a state value is its index * 256, so that state + byte indexes TRANSITIONS)
+    private static final int ACCEPT_INDEX = 0;
+    private static final int REJECT_INDEX = 1;
     private static final int NEED_1 = 2; // one more 80..BF
     private static final int NEED_2 = 3; // two more 80..BF
     private static final int NEED_3 = 4; // three more 80..BF
@@ -46,6 +49,8 @@ final class Utf8Validator {
 
     private static final byte[] CLASS_OF = new byte[256];
     private static final byte[] NEXT = new byte[STATES * CLASSES];
+    /** The automaton fused with the byte classes: {@code TRANSITIONS[state + (b & 0xFF)]} is the next state. */
+    private static final short[] TRANSITIONS = new short[STATES * 256];
 
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
@@ -54,17 +59,17 @@ final class Utf8Validator {
         for (int b = 0; b < 256; b++) {
             CLASS_OF[b] = (byte) classOf(b);
         }
-        java.util.Arrays.fill(NEXT, (byte) REJECT);
-        next(ACCEPT, ASCII, ACCEPT);
-        next(ACCEPT, LEAD_2, NEED_1);
-        next(ACCEPT, LEAD_E0, AFTER_E0);
-        next(ACCEPT, LEAD_3, NEED_2);
-        next(ACCEPT, LEAD_ED, AFTER_ED);
-        next(ACCEPT, LEAD_F0, AFTER_F0);
-        next(ACCEPT, LEAD_4, NEED_3);
-        next(ACCEPT, LEAD_F4, AFTER_F4);
+        java.util.Arrays.fill(NEXT, (byte) REJECT_INDEX);
+        next(ACCEPT_INDEX, ASCII, ACCEPT_INDEX);
+        next(ACCEPT_INDEX, LEAD_2, NEED_1);
+        next(ACCEPT_INDEX, LEAD_E0, AFTER_E0);
+        next(ACCEPT_INDEX, LEAD_3, NEED_2);
+        next(ACCEPT_INDEX, LEAD_ED, AFTER_ED);
+        next(ACCEPT_INDEX, LEAD_F0, AFTER_F0);
+        next(ACCEPT_INDEX, LEAD_4, NEED_3);
+        next(ACCEPT_INDEX, LEAD_F4, AFTER_F4);
         for (int cont = CONT_80_8F; cont <= CONT_A0_BF; cont++) {
-            next(NEED_1, cont, ACCEPT);
+            next(NEED_1, cont, ACCEPT_INDEX);
             next(NEED_2, cont, NEED_1);
             next(NEED_3, cont, NEED_2);
         }
@@ -74,6 +79,11 @@ final class Utf8Validator {
         next(AFTER_F0, CONT_90_9F, NEED_2);
         next(AFTER_F0, CONT_A0_BF, NEED_2);
         next(AFTER_F4, CONT_80_8F, NEED_2);
+        for (int state = 0; state < STATES; state++) {
+            for (int b = 0; b < 256; b++) {
+                TRANSITIONS[(state << 8) + b] = (short) (NEXT[state * CLASSES + CLASS_OF[b]] << 8);
+            }
+        }
     }
 
     private Utf8Validator() {
@@ -112,39 +122,74 @@ final class Utf8Validator {
         NEXT[state * CLASSES + byteClass] = (byte) nextState;
     }
 
-    /** The state after one more byte. */
-    static int step(int state, byte b) {
-        return NEXT[state * CLASSES + CLASS_OF[b & 0xFF]];
-    }
-
     /**
      * Feeds {@code len} bytes of {@code a} from {@code off} to the automaton in {@code state} and
      * returns the state after them: {@link #REJECT} as soon as a byte is invalid, {@link #ACCEPT}
      * if they end on a character boundary, another state if a character is unfinished.
+     *
+     * <p>Runs of ASCII are skipped 8 bytes at a time. A multi-byte character that lies wholly in the
+     * chunk is checked with independent comparisons on its bytes (the ranges of table 3-7), which
+     * the CPU can run in parallel; the automaton, one dependent lookup per byte, handles a character
+     * cut by a chunk boundary and invalid lead bytes. Both accept exactly the same sequences.
      */
     static int validate(int state, byte[] a, int off, int len) {
         int i = off;
         int end = off + len;
         while (i < end) {
-            if (state == ACCEPT) {
-                // ASCII fast path: 8 bytes per step while none has its high bit set
+            if (state != ACCEPT) {
+                // the rest of a character begun in an earlier chunk
+                state = TRANSITIONS[state + (a[i++] & 0xFF)];
+                if (state == REJECT) {
+                    return REJECT;
+                }
+                continue;
+            }
+            int lead = a[i] & 0xFF;
+            if (lead < 0x80) {
+                i++;
                 while (i + 8 <= end && ((long) LONG.get(a, i) & HIGH_BITS) == 0) {
                     i += 8;
                 }
-                while (i < end && a[i] >= 0) {
-                    i++;
-                }
-                if (i == end) {
-                    break;
-                }
+                continue;
             }
-            state = NEXT[state * CLASSES + CLASS_OF[a[i] & 0xFF]];
+            if (lead >= 0xC2 && lead <= 0xDF && i + 2 <= end) {
+                if (!isContinuation(a[i + 1])) {
+                    return REJECT;
+                }
+                i += 2;
+                continue;
+            }
+            if (lead >= 0xE0 && lead <= 0xEF && i + 3 <= end) {
+                int second = a[i + 1] & 0xFF;
+                int low = lead == 0xE0 ? 0xA0 : 0x80; // no overlong forms
+                int high = lead == 0xED ? 0x9F : 0xBF; // no surrogates
+                if (second < low || second > high || !isContinuation(a[i + 2])) {
+                    return REJECT;
+                }
+                i += 3;
+                continue;
+            }
+            if (lead >= 0xF0 && lead <= 0xF4 && i + 4 <= end) {
+                int second = a[i + 1] & 0xFF;
+                int low = lead == 0xF0 ? 0x90 : 0x80; // no overlong forms
+                int high = lead == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+                if (second < low || second > high || !isContinuation(a[i + 2]) || !isContinuation(a[i + 3])) {
+                    return REJECT;
+                }
+                i += 4;
+                continue;
+            }
+            state = TRANSITIONS[lead];
+            i++;
             if (state == REJECT) {
                 return REJECT;
             }
-            i++;
         }
         return state;
+    }
+
+    private static boolean isContinuation(byte b) {
+        return (b & 0xC0) == 0x80;
     }
 
     /** Whether the bytes are complete, well-formed UTF-8. */
