@@ -17,9 +17,12 @@ final class Utf8Validator {
     /** Start state, and the state after a complete character. */
     static final int ACCEPT = 0;
     /** Sticky state after an invalid byte. */
-    static final int REJECT = 1;
+    static final int REJECT = 1 << 8;
 
     // states: how many continuation bytes are missing, and which range the next one must be in
+    // state indices (a state value is its index * 256, so that state + byte indexes TRANSITIONS)
+    private static final int ACCEPT_INDEX = 0;
+    private static final int REJECT_INDEX = 1;
     private static final int NEED_1 = 2; // one more 80..BF
     private static final int NEED_2 = 3; // two more 80..BF
     private static final int NEED_3 = 4; // three more 80..BF
@@ -46,6 +49,8 @@ final class Utf8Validator {
 
     private static final byte[] CLASS_OF = new byte[256];
     private static final byte[] NEXT = new byte[STATES * CLASSES];
+    /** The automaton fused with the byte classes: {@code TRANSITIONS[state + (b & 0xFF)]} is the next state. */
+    private static final short[] TRANSITIONS = new short[STATES * 256];
 
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
@@ -54,17 +59,17 @@ final class Utf8Validator {
         for (int b = 0; b < 256; b++) {
             CLASS_OF[b] = (byte) classOf(b);
         }
-        java.util.Arrays.fill(NEXT, (byte) REJECT);
-        next(ACCEPT, ASCII, ACCEPT);
-        next(ACCEPT, LEAD_2, NEED_1);
-        next(ACCEPT, LEAD_E0, AFTER_E0);
-        next(ACCEPT, LEAD_3, NEED_2);
-        next(ACCEPT, LEAD_ED, AFTER_ED);
-        next(ACCEPT, LEAD_F0, AFTER_F0);
-        next(ACCEPT, LEAD_4, NEED_3);
-        next(ACCEPT, LEAD_F4, AFTER_F4);
+        java.util.Arrays.fill(NEXT, (byte) REJECT_INDEX);
+        next(ACCEPT_INDEX, ASCII, ACCEPT_INDEX);
+        next(ACCEPT_INDEX, LEAD_2, NEED_1);
+        next(ACCEPT_INDEX, LEAD_E0, AFTER_E0);
+        next(ACCEPT_INDEX, LEAD_3, NEED_2);
+        next(ACCEPT_INDEX, LEAD_ED, AFTER_ED);
+        next(ACCEPT_INDEX, LEAD_F0, AFTER_F0);
+        next(ACCEPT_INDEX, LEAD_4, NEED_3);
+        next(ACCEPT_INDEX, LEAD_F4, AFTER_F4);
         for (int cont = CONT_80_8F; cont <= CONT_A0_BF; cont++) {
-            next(NEED_1, cont, ACCEPT);
+            next(NEED_1, cont, ACCEPT_INDEX);
             next(NEED_2, cont, NEED_1);
             next(NEED_3, cont, NEED_2);
         }
@@ -74,6 +79,11 @@ final class Utf8Validator {
         next(AFTER_F0, CONT_90_9F, NEED_2);
         next(AFTER_F0, CONT_A0_BF, NEED_2);
         next(AFTER_F4, CONT_80_8F, NEED_2);
+        for (int state = 0; state < STATES; state++) {
+            for (int b = 0; b < 256; b++) {
+                TRANSITIONS[(state << 8) + b] = (short) (NEXT[state * CLASSES + CLASS_OF[b]] << 8);
+            }
+        }
     }
 
     private Utf8Validator() {
@@ -112,11 +122,6 @@ final class Utf8Validator {
         NEXT[state * CLASSES + byteClass] = (byte) nextState;
     }
 
-    /** The state after one more byte. */
-    static int step(int state, byte b) {
-        return NEXT[state * CLASSES + CLASS_OF[b & 0xFF]];
-    }
-
     /**
      * Feeds {@code len} bytes of {@code a} from {@code off} to the automaton in {@code state} and
      * returns the state after them: {@link #REJECT} as soon as a byte is invalid, {@link #ACCEPT}
@@ -126,23 +131,18 @@ final class Utf8Validator {
         int i = off;
         int end = off + len;
         while (i < end) {
-            if (state == ACCEPT) {
+            byte b = a[i++];
+            if (b >= 0 && state == ACCEPT) {
                 // ASCII fast path: 8 bytes per step while none has its high bit set
                 while (i + 8 <= end && ((long) LONG.get(a, i) & HIGH_BITS) == 0) {
                     i += 8;
                 }
-                while (i < end && a[i] >= 0) {
-                    i++;
-                }
-                if (i == end) {
-                    break;
-                }
+                continue;
             }
-            state = NEXT[state * CLASSES + CLASS_OF[a[i] & 0xFF]];
+            state = TRANSITIONS[state + (b & 0xFF)];
             if (state == REJECT) {
                 return REJECT;
             }
-            i++;
         }
         return state;
     }

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -21,13 +22,12 @@ class Utf8ValidatorTest {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
 
+    private final CharBuffer chars = CharBuffer.allocate(64);
+
     private boolean jdkValid(byte[] bytes) {
-        try {
-            strict.reset().decode(ByteBuffer.wrap(bytes));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+        chars.clear();
+        CoderResult result = strict.reset().decode(ByteBuffer.wrap(bytes), chars, true);
+        return !result.isError() && !strict.flush(chars).isError();
     }
 
     private static boolean valid(byte[] bytes) {
@@ -36,17 +36,45 @@ class Utf8ValidatorTest {
 
     @Test
     void everyCodePointEncodedIsValidAndSurrogatesAreNot() {
+        byte[] utf8 = new byte[4];
+        for (int cp : new int[] {0, 0x7F, 0x80, 0x7FF, 0x800, 0xFFFF, 0x10000, 0x10FFFF, 0x1F600}) {
+            int n = encode(cp, utf8);
+            assertEquals(new String(Character.toChars(cp)), new String(utf8, 0, n, StandardCharsets.UTF_8),
+                    "test encoder for U+" + Integer.toHexString(cp));
+        }
         for (int cp = 0; cp <= 0x10FFFF; cp++) {
             if (cp >= 0xD800 && cp <= 0xDFFF) {
                 byte[] surrogate = {(byte) 0xED, (byte) (0x80 | ((cp >> 6) & 0x3F)), (byte) (0x80 | (cp & 0x3F))};
                 assertEquals(false, valid(surrogate), Integer.toHexString(cp));
                 continue;
             }
-            byte[] utf8 = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
-            if (Utf8Validator.validate(Utf8Validator.ACCEPT, utf8, 0, utf8.length) != Utf8Validator.ACCEPT) {
+            int n = encode(cp, utf8);
+            if (Utf8Validator.validate(Utf8Validator.ACCEPT, utf8, 0, n) != Utf8Validator.ACCEPT) {
                 throw new AssertionError("U+" + Integer.toHexString(cp) + " rejected");
             }
         }
+    }
+
+    /** UTF-8 encoding of a code point (surrogates too, to build invalid input); returns the length. */
+    private static int encode(int cp, byte[] out) {
+        if (cp < 0x80) {
+            out[0] = (byte) cp;
+            return 1;
+        } else if (cp < 0x800) {
+            out[0] = (byte) (0xC0 | (cp >> 6));
+            out[1] = (byte) (0x80 | (cp & 0x3F));
+            return 2;
+        } else if (cp < 0x10000) {
+            out[0] = (byte) (0xE0 | (cp >> 12));
+            out[1] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+            out[2] = (byte) (0x80 | (cp & 0x3F));
+            return 3;
+        }
+        out[0] = (byte) (0xF0 | (cp >> 18));
+        out[1] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        out[2] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        out[3] = (byte) (0x80 | (cp & 0x3F));
+        return 4;
     }
 
     @Test
@@ -119,7 +147,7 @@ class Utf8ValidatorTest {
             b[i] = (byte) 0x80;
             assertEquals(Utf8Validator.REJECT, validate(b), "at " + i);
             b[i] = (byte) 0xC3;
-            assertEquals(i == a.length - 1 ? 2 : Utf8Validator.REJECT, validate(b), "at " + i);
+            assertEquals(i == a.length - 1, validate(b) != Utf8Validator.REJECT, "at " + i);
         }
     }
 

@@ -206,4 +206,53 @@ class WebSocketProtocolTest {
         assertEquals(whole, feed(MAX, true, input, cuts));
         assertEquals(new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8), text);
     }
+
+    @Test
+    void wholeTextFrameInAHeapBufferIsUnmaskedInPlace() {
+        String text = "decoded straight from the read buffer";
+        byte[] frame = ClientFrames.text(text);
+        RecordingHandler h = new RecordingHandler();
+        new WebSocketProtocol(MAX, h).receive(ByteBuffer.wrap(frame));
+        assertEquals(List.of("text:" + text), h.events);
+        // the payload bytes of the caller's buffer now hold the plain text: no intermediate copy was made
+        assertEquals(text, new String(frame, 6, frame.length - 6, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void deliveredBinaryBuffersAreExactlySized() {
+        byte[] payload = FrameEncoderTest.pattern(5000);
+        byte[] whole = ClientFrames.binary(payload);
+        byte[] fragmented = ClientFrames.concat(
+                ClientFrames.frame(Opcode.BINARY).fin(false).payload(java.util.Arrays.copyOf(payload, 1234)).build(),
+                ClientFrames.frame(Opcode.CONTINUATION).payload(java.util.Arrays.copyOfRange(payload, 1234, 5000))
+                        .build());
+        for (byte[] input : new byte[][] {whole, fragmented}) {
+            for (int cut : new int[] {0, 3, 700, 2000, input.length - 1}) {
+                RecordingHandler h = new RecordingHandler();
+                WebSocketProtocol p = new WebSocketProtocol(MAX, h);
+                RecordingHandler.receive(p, input, 0, cut, false);
+                RecordingHandler.receive(p, input, cut, input.length, true);
+                ByteBuffer got = h.binaries.get(0);
+                assertEquals(5000, got.remaining());
+                assertEquals(5000, got.capacity(), "no slack kept in the delivered buffer");
+                assertEquals(0, p.assemblyCapacity(), "assembly buffer handed over");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void littleEndianBuffersReadTheMaskKeyTheSame(boolean direct) {
+        byte[] input = ClientFrames.concat(
+                ClientFrames.frame(Opcode.BINARY).payload(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}).mask(0x0A0B0C0D).build(),
+                ClientFrames.frame(Opcode.TEXT).payload("short header").mask(0x7F000001).build(),
+                ClientFrames.frame(Opcode.PING).payload(new byte[] {1}).mask(0xFFFFFFFE).build());
+        RecordingHandler h = new RecordingHandler();
+        WebSocketProtocol p = new WebSocketProtocol(MAX, h);
+        ByteBuffer in = (direct ? ByteBuffer.allocateDirect(input.length) : ByteBuffer.allocate(input.length))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        p.receive(in.put(input).flip());
+        assertEquals(List.of("binary:010203040506070809", "text:short header",
+                "sent:" + serverFrame(Opcode.PONG, new byte[] {1}), "ping:01"), h.events);
+    }
 }

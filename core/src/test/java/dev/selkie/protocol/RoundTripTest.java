@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** Randomised round trips: client frames through the decoder, and server frames through a test-side decoder. */
-class RoundTripProperties {
+class RoundTripTest {
     /** A message: text (then {@code text} is set) or binary. */
     record Message(String text, byte[] data) {
         boolean isText() {
