@@ -25,9 +25,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * the 101 response. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the garbage (plus what
  * the connection keeps) per handshake.
  *
- * <p>Requests: {@code chrome} is what a current Chrome sends (515 bytes, 13 header fields, two
+ * <p>Requests: {@code chrome} is what a current Chrome sends (543 bytes, 13 header fields, two
  * subprotocols offered, one of which the server supports); {@code wsload} is the minimal request of
- * the benchmark kit's load generator (6 header fields, no subprotocol).
+ * the benchmark kit's load generator (178 bytes, 6 header fields, no subprotocol).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
