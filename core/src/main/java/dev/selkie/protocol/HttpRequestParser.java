@@ -19,8 +19,13 @@ import java.util.Arrays;
  * maxHeaderLines} header lines; 400 for a malformed request line (method not a token, target empty
  * or not visible ASCII, separators other than single spaces, version not {@code HTTP/D.D}) or a
  * malformed header line (no colon, empty name, a name that is not a token, white space before the
- * colon, obs-fold continuation lines, control characters). Only the bytes of the request line and
- * of one header line are buffered at a time.
+ * colon, obs-fold continuation lines, control characters).
+ *
+ * <p>Memory: nothing is allocated before the first byte. The head (without empty lines before the
+ * request line) is kept in one array, sized to the bytes at hand when it is allocated and grown by
+ * half when they trickle in, never beyond {@code maxHeadBytes}; no String is made per line. When the
+ * head is complete that array becomes the storage of the {@link HeaderMap} (copied once to its
+ * exact size only if it has room left over), which makes its Strings and maps only when asked.
  */
 public final class HttpRequestParser {
     /** The default limit of request line + headers: 8 KiB. */
