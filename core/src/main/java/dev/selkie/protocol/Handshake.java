@@ -1,9 +1,5 @@
 package dev.selkie.protocol;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,16 +15,14 @@ public final class Handshake {
     private Handshake() {
     }
 
-    /** base64(SHA-1(key + GUID)). */
+    /**
+     * base64(SHA-1(key + GUID)). Creates a SHA-1 digest per call; a caller that runs many
+     * handshakes on one thread keeps a {@link HandshakeScratch} and uses {@link
+     * HandshakeScratch#acceptKey(String)} or {@link HttpResponses#switchingProtocols(HandshakeScratch,
+     * String, String, String, java.util.Map)} instead.
+     */
     public static String acceptKey(String secWebSocketKey) {
-        MessageDigest sha1;
-        try {
-            sha1 = MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-1", e);
-        }
-        byte[] digest = sha1.digest((secWebSocketKey + GUID).getBytes(StandardCharsets.ISO_8859_1));
-        return Base64.getEncoder().encodeToString(digest);
+        return new HandshakeScratch().acceptKey(secWebSocketKey);
     }
 
     /**
@@ -54,24 +48,23 @@ public final class Handshake {
         if (head.versionMajor() < 1 || (head.versionMajor() == 1 && head.versionMinor() < 1)) {
             return reject(400, "WebSocket upgrade requires HTTP/1.1 or later");
         }
-        int hosts = headers.all("host").size();
+        int hosts = headers.count("host");
         if (hosts != 1) {
             return reject(400, hosts == 0 ? "missing Host header" : "more than one Host header");
         }
         if (!headers.hasToken("connection", "upgrade")) {
             return reject(400, "Connection header does not contain Upgrade");
         }
-        List<String> versions = headers.all("sec-websocket-version");
-        if (versions.size() != 1 || !VERSION.equals(versions.get(0))) {
-            return reject(426, versions.isEmpty() ? "missing Sec-WebSocket-Version header"
+        if (!headers.isSingleValue("sec-websocket-version", VERSION)) {
+            return reject(426, headers.count("sec-websocket-version") == 0 ? "missing Sec-WebSocket-Version header"
                     : "unsupported Sec-WebSocket-Version, only 13 is supported");
         }
-        List<String> keys = headers.all("sec-websocket-key");
-        if (keys.size() != 1) {
-            return reject(400, keys.isEmpty() ? "missing Sec-WebSocket-Key header"
+        int keys = headers.count("sec-websocket-key");
+        if (keys != 1) {
+            return reject(400, keys == 0 ? "missing Sec-WebSocket-Key header"
                     : "more than one Sec-WebSocket-Key header");
         }
-        String key = keys.get(0);
+        String key = headers.first("sec-websocket-key");
         if (!isValidKey(key)) {
             return reject(400, "Sec-WebSocket-Key is not the base64 encoding of 16 bytes");
         }

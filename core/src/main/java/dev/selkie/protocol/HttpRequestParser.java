@@ -2,6 +2,7 @@ package dev.selkie.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Incremental parser of an HTTP/1.1 request head (request line + headers + blank line). Feed it
@@ -18,8 +19,13 @@ import java.nio.charset.StandardCharsets;
  * maxHeaderLines} header lines; 400 for a malformed request line (method not a token, target empty
  * or not visible ASCII, separators other than single spaces, version not {@code HTTP/D.D}) or a
  * malformed header line (no colon, empty name, a name that is not a token, white space before the
- * colon, obs-fold continuation lines, control characters). Only the bytes of the request line and
- * of one header line are buffered at a time.
+ * colon, obs-fold continuation lines, control characters).
+ *
+ * <p>Memory: nothing is allocated before the first byte. The head (without empty lines before the
+ * request line) is kept in one array, sized to the bytes at hand when it is allocated and grown by
+ * half when they trickle in, never beyond {@code maxHeadBytes}; no String is made per line. When the
+ * head is complete that array becomes the storage of the {@link HeaderMap} (copied once to its
+ * exact size only if it has room left over), which makes its Strings and maps only when asked.
  */
 public final class HttpRequestParser {
     /** The default limit of request line + headers: 8 KiB. */
@@ -27,7 +33,7 @@ public final class HttpRequestParser {
     /** The default limit of header lines. */
     public static final int DEFAULT_MAX_HEADER_LINES = 100;
 
-    private static final int INITIAL_BUFFER = 256;
+    private static final int MIN_BUFFER = 64;
     private static final int VERSION_LENGTH = "HTTP/1.1".length();
 
     /** Where the parser stands. */
@@ -46,15 +52,21 @@ public final class HttpRequestParser {
     private final int maxHeaderLines;
 
     private State state = State.REQUEST_LINE;
-    private byte[] line;
-    private int lineLength;
+    /** The head from the request line on; allocated at the first byte, grown as bytes arrive. */
+    private byte[] buffer;
+    /** Bytes in {@link #buffer}. */
+    private int length;
+    /** Where the current line starts in {@link #buffer}. */
+    private int lineStart;
+    /** Where the header lines start in {@link #buffer}. */
+    private int headersStart;
+    private int headerLines;
     private int headBytes;
 
     private String method;
     private String target;
     private int versionMajor;
     private int versionMinor;
-    private final HeaderMap headers = new HeaderMap();
     private RequestHead head;
 
     private int errorStatus;
@@ -78,7 +90,6 @@ public final class HttpRequestParser {
         }
         this.maxHeadBytes = maxHeadBytes;
         this.maxHeaderLines = maxHeaderLines;
-        this.line = new byte[Math.min(INITIAL_BUFFER, maxHeadBytes)];
     }
 
     /** Consumes bytes of the head from {@code in}; returns the status after them. */
@@ -95,15 +106,17 @@ public final class HttpRequestParser {
             if (headBytes == maxHeadBytes) {
                 return fail(431, "request head larger than " + maxHeadBytes + " bytes");
             }
+            if (length == capacity()) {
+                grow(in.remaining());
+            }
             byte b = in.get();
             headBytes++;
+            buffer[length++] = b;
             if (b == '\n') {
                 Status status = endOfLine();
                 if (status != Status.NEED_MORE) {
                     return status;
                 }
-            } else {
-                append(b);
             }
         }
         return Status.NEED_MORE;
@@ -146,9 +159,13 @@ public final class HttpRequestParser {
         return headBytes;
     }
 
-    /** The current size of the internal line buffer (for tests of the growth rule). */
+    /** The current size of the internal buffer (for tests of the growth rule). */
     int bufferCapacity() {
-        return line == null ? 0 : line.length;
+        return capacity();
+    }
+
+    private int capacity() {
+        return buffer == null ? 0 : buffer.length;
     }
 
     private void requireError() {
@@ -157,39 +174,51 @@ public final class HttpRequestParser {
         }
     }
 
-    private void append(byte b) {
-        if (lineLength == line.length) {
-            byte[] bigger = new byte[(int) Math.min((long) line.length * 2, maxHeadBytes)];
-            System.arraycopy(line, 0, bigger, 0, lineLength);
-            line = bigger;
+    /**
+     * Makes room for at least one more byte: for all of {@code available} (the bytes at hand) when
+     * they fit under the limit, so a head that arrives in one read lands in one array of its size,
+     * and at least half again the current size, so a head that trickles in costs few copies.
+     */
+    private void grow(int available) {
+        long wanted = Math.max(Math.max((long) length + available, length + (length >> 1)), MIN_BUFFER);
+        byte[] bigger = new byte[(int) Math.min(wanted, maxHeadBytes - headBytes + (long) length)];
+        if (buffer != null) {
+            System.arraycopy(buffer, 0, bigger, 0, length);
         }
-        line[lineLength++] = b;
+        buffer = bigger;
     }
 
     private Status endOfLine() {
-        int length = lineLength;
-        if (length > 0 && line[length - 1] == '\r') {
-            length--;
+        int start = lineStart;
+        int end = length - 1;
+        if (end > start && buffer[end - 1] == '\r') {
+            end--;
         }
-        lineLength = 0;
+        lineStart = length;
         switch (state) {
             case REQUEST_LINE:
-                return length == 0 ? Status.NEED_MORE : requestLine(length);
+                if (end == start) {
+                    length = 0; // empty lines before the request line are not kept
+                    lineStart = 0;
+                    return Status.NEED_MORE;
+                }
+                return requestLine(end);
             case HEADER_LINE:
-                return length == 0 ? complete() : headerLine(length);
+                return end == start ? complete(start) : headerLine(start, end);
             default:
                 throw new IllegalStateException("line in state " + state);
         }
     }
 
-    private Status requestLine(int length) {
-        for (int i = 0; i < length; i++) {
+    private Status requestLine(int end) {
+        byte[] line = buffer;
+        for (int i = 0; i < end; i++) {
             int c = line[i] & 0xFF;
             if (c < 0x20 || c == 0x7F) {
                 return fail(400, "control character in request line");
             }
         }
-        int methodEnd = indexOf(' ', 0, length);
+        int methodEnd = indexOf(' ', 0, end);
         if (methodEnd <= 0) {
             return fail(400, "malformed request line");
         }
@@ -198,7 +227,7 @@ public final class HttpRequestParser {
                 return fail(400, "invalid character in method");
             }
         }
-        int targetEnd = indexOf(' ', methodEnd + 1, length);
+        int targetEnd = indexOf(' ', methodEnd + 1, end);
         if (targetEnd < 0) {
             return fail(400, "malformed request line: no HTTP version");
         }
@@ -211,31 +240,34 @@ public final class HttpRequestParser {
             }
         }
         int v = targetEnd + 1;
-        if (length - v != VERSION_LENGTH || line[v] != 'H' || line[v + 1] != 'T' || line[v + 2] != 'T'
+        if (end - v != VERSION_LENGTH || line[v] != 'H' || line[v + 1] != 'T' || line[v + 2] != 'T'
                 || line[v + 3] != 'P' || line[v + 4] != '/' || !isDigit(line[v + 5]) || line[v + 6] != '.'
                 || !isDigit(line[v + 7])) {
             return fail(400, "malformed HTTP version");
         }
-        method = latin1(0, methodEnd);
+        boolean get = methodEnd == 3 && line[0] == 'G' && line[1] == 'E' && line[2] == 'T';
+        method = get ? "GET" : latin1(0, methodEnd);
         target = latin1(methodEnd + 1, targetEnd);
         versionMajor = line[v + 5] - '0';
         versionMinor = line[v + 7] - '0';
+        headersStart = lineStart;
         state = State.HEADER_LINE;
         return Status.NEED_MORE;
     }
 
-    private Status headerLine(int length) {
-        if (line[0] == ' ' || line[0] == '\t') {
+    private Status headerLine(int start, int end) {
+        byte[] line = buffer;
+        if (line[start] == ' ' || line[start] == '\t') {
             return fail(400, "obsolete line folding in header");
         }
-        if (headers.size() == maxHeaderLines) {
+        if (headerLines == maxHeaderLines) {
             return fail(431, "more than " + maxHeaderLines + " header lines");
         }
-        int colon = 0;
-        while (colon < length && HttpChars.isTchar(line[colon])) {
+        int colon = start;
+        while (colon < end && HttpChars.isTchar(line[colon])) {
             colon++;
         }
-        if (colon == length) {
+        if (colon == end) {
             return fail(400, "header line without colon");
         }
         byte stop = line[colon];
@@ -245,25 +277,40 @@ public final class HttpRequestParser {
             }
             return fail(400, "invalid character in header name");
         }
-        if (colon == 0) {
+        if (colon == start) {
             return fail(400, "empty header name");
         }
-        for (int i = colon + 1; i < length; i++) {
+        for (int i = colon + 1; i < end; i++) {
             if (!HttpChars.isFieldValueChar(line[i] & 0xFF)) {
                 return fail(400, "control character in header value");
             }
         }
-        headers.add(latin1(0, colon), latin1(colon + 1, length));
+        headerLines++;
         return Status.NEED_MORE;
     }
 
-    private Status complete() {
+    /**
+     * The blank line at {@code blankLine} ends the head. The header lines stay in the parser's
+     * array, which the {@link HeaderMap} keeps; when the array has room left over (bytes after the
+     * head arrived with it, or it grew while the head trickled in) they move to one of their size.
+     */
+    private Status complete(int blankLine) {
         int question = target.indexOf('?');
         String path = question < 0 ? target : target.substring(0, question);
         String query = question < 0 ? "" : target.substring(question + 1);
+        byte[] kept;
+        int from;
+        if (length == buffer.length) {
+            kept = buffer;
+            from = headersStart;
+        } else {
+            kept = Arrays.copyOfRange(buffer, headersStart, blankLine);
+            from = 0;
+        }
+        HeaderMap headers = new HeaderMap(kept, from, from + blankLine - headersStart, headerLines);
         head = new RequestHead(method, target, path, query, versionMajor, versionMinor, headers);
         state = State.DONE;
-        line = null;
+        buffer = null;
         return Status.DONE;
     }
 
@@ -271,13 +318,13 @@ public final class HttpRequestParser {
         errorStatus = status;
         errorReason = reason;
         state = State.ERROR;
-        line = null;
+        buffer = null;
         return Status.ERROR;
     }
 
     private int indexOf(char c, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (line[i] == c) {
+            if (buffer[i] == c) {
                 return i;
             }
         }
@@ -285,7 +332,7 @@ public final class HttpRequestParser {
     }
 
     private String latin1(int from, int to) {
-        return new String(line, from, to - from, StandardCharsets.ISO_8859_1);
+        return new String(buffer, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     private static boolean isDigit(byte b) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -16,6 +17,11 @@ import java.util.Set;
 public final class HttpResponses {
     private static final Set<String> HANDSHAKE_HEADERS = Set.of("upgrade", "connection", "sec-websocket-accept",
             "sec-websocket-protocol", "sec-websocket-extensions", "content-length", "transfer-encoding");
+    private static final String ACCEPT = "Sec-WebSocket-Accept";
+    private static final String PROTOCOL = "Sec-WebSocket-Protocol";
+    private static final String EXTENSIONS = "Sec-WebSocket-Extensions";
+    private static final byte[] SWITCHING_PREFIX = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\n" + ACCEPT + ": ").getBytes(StandardCharsets.US_ASCII);
     private static final Set<String> FRAMING_HEADERS = Set.of("connection", "content-length", "transfer-encoding");
 
     private HttpResponses() {
@@ -33,20 +39,98 @@ public final class HttpResponses {
      */
     public static ByteBuffer switchingProtocols(String acceptKey, String subprotocol, String extensions,
                                                 Map<String, String> extraHeaders) {
-        StringBuilder sb = new StringBuilder(160);
-        sb.append("HTTP/1.1 101 Switching Protocols\r\n");
-        header(sb, "Upgrade", "websocket");
-        header(sb, "Connection", "Upgrade");
-        header(sb, "Sec-WebSocket-Accept", acceptKey);
+        checkValue(ACCEPT, acceptKey);
+        return switching(null, acceptKey, subprotocol, extensions, extraHeaders);
+    }
+
+    /**
+     * The same response as {@link #switchingProtocols(String, String, String, Map)}, with the accept
+     * key computed from {@code secWebSocketKey} (as {@link HandshakeCheck#key()} gives it) straight
+     * into the response bytes with the caller's {@code scratch}: one array for the whole response.
+     *
+     * @throws IllegalArgumentException as the other variant
+     */
+    public static ByteBuffer switchingProtocols(HandshakeScratch scratch, String secWebSocketKey, String subprotocol,
+                                                String extensions, Map<String, String> extraHeaders) {
+        return switching(Objects.requireNonNull(scratch, "scratch"), Objects.requireNonNull(secWebSocketKey,
+                "secWebSocketKey"), subprotocol, extensions, extraHeaders);
+    }
+
+    /** Writes the 101 response; with a scratch {@code key} is the client's key, else the accept key. */
+    private static ByteBuffer switching(HandshakeScratch scratch, String key, String subprotocol, String extensions,
+                                        Map<String, String> extraHeaders) {
+        boolean compute = scratch != null;
+        int size = SWITCHING_PREFIX.length + (compute ? HandshakeScratch.ACCEPT_LENGTH : key.length()) + 2;
         if (subprotocol != null) {
-            header(sb, "Sec-WebSocket-Protocol", subprotocol);
+            size += headerSize(PROTOCOL, subprotocol);
         }
         if (extensions != null) {
-            header(sb, "Sec-WebSocket-Extensions", extensions);
+            size += headerSize(EXTENSIONS, extensions);
         }
-        extraHeaders(sb, extraHeaders, HANDSHAKE_HEADERS);
-        sb.append("\r\n");
-        return ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+        boolean extra = extraHeaders != null && !extraHeaders.isEmpty();
+        if (extra) {
+            for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
+                checkName(e.getKey());
+                if (!HANDSHAKE_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+                    size += headerSize(e.getKey(), e.getValue());
+                }
+            }
+        }
+        size += 2;
+        byte[] out = new byte[size];
+        System.arraycopy(SWITCHING_PREFIX, 0, out, 0, SWITCHING_PREFIX.length);
+        int p = SWITCHING_PREFIX.length;
+        if (compute) {
+            scratch.acceptKey(key, out, p);
+            p += HandshakeScratch.ACCEPT_LENGTH;
+        } else {
+            p = put(out, p, key);
+        }
+        out[p++] = '\r';
+        out[p++] = '\n';
+        if (subprotocol != null) {
+            p = putHeader(out, p, PROTOCOL, subprotocol);
+        }
+        if (extensions != null) {
+            p = putHeader(out, p, EXTENSIONS, extensions);
+        }
+        if (extra) {
+            for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
+                if (!HANDSHAKE_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+                    p = putHeader(out, p, e.getKey(), e.getValue());
+                }
+            }
+        }
+        out[p++] = '\r';
+        out[p++] = '\n';
+        if (p != size) {
+            throw new IllegalArgumentException("extra headers changed while the response was written");
+        }
+        return ByteBuffer.wrap(out);
+    }
+
+    private static int headerSize(String name, String value) {
+        checkName(name);
+        checkValue(name, value);
+        return name.length() + 2 + value.length() + 2;
+    }
+
+    private static int putHeader(byte[] out, int p, String name, String value) {
+        p = put(out, p, name);
+        out[p++] = ':';
+        out[p++] = ' ';
+        p = put(out, p, value);
+        out[p++] = '\r';
+        out[p++] = '\n';
+        return p;
+    }
+
+    /** Copies a checked (Latin-1) string as bytes. */
+    private static int put(byte[] out, int p, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            out[p++] = (byte) s.charAt(i);
+        }
+        return p;
     }
 
     /**
@@ -187,6 +271,11 @@ public final class HttpResponses {
 
     private static void header(StringBuilder sb, String name, String value) {
         checkName(name);
+        checkValue(name, value);
+        sb.append(name).append(": ").append(value).append("\r\n");
+    }
+
+    private static void checkValue(String name, String value) {
         if (value == null) {
             throw new IllegalArgumentException("header " + name + " has no value");
         }
@@ -200,7 +289,6 @@ public final class HttpResponses {
                         + " in the value of header " + name);
             }
         }
-        sb.append(name).append(": ").append(value).append("\r\n");
     }
 
     private static void checkName(String name) {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.selkie.protocol.HttpRequestParser.Status;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +38,7 @@ class HttpRequestParserFuzzTest {
             if (whole.status == Status.DONE) {
                 exerciseHandshake(whole.head);
             } else if (whole.status == Status.ERROR) {
-                ByteBuffer response = HttpResponses.response(whole.errorStatus,
-                        Map.of("Content-Type", "text/plain"), whole.errorReason.getBytes(StandardCharsets.UTF_8));
-                assertTrue(response.remaining() > 0);
+                assertTrue(HttpResponses.textError(whole.errorStatus, whole.errorReason).remaining() > 0);
             }
         }
     }
@@ -109,8 +106,7 @@ class HttpRequestParserFuzzTest {
             case REJECT:
                 assertTrue(check.status() == 400 || check.status() == 426, "reject status " + check.status());
                 assertNotNull(check.reason());
-                assertTrue(HttpResponses.response(check.status(), Map.of("Sec-WebSocket-Version", "13"),
-                        check.reason().getBytes(StandardCharsets.UTF_8)).remaining() > 0);
+                assertTrue(HttpResponses.handshakeRejection(check).remaining() > 0);
                 break;
             case NOT_UPGRADE:
                 assertNull(check.key());

@@ -122,24 +122,48 @@ class HttpRequestParserTest {
     @Test
     void growsItsBufferWithTheBytesReceivedOnly() {
         HttpRequestParser parser = new HttpRequestParser(64 << 10, 100);
-        assertEquals(256, parser.bufferCapacity(), "starts small, not at the cap");
+        assertEquals(0, parser.bufferCapacity(), "nothing before the first byte");
         parser.feed(ByteBuffer.wrap(bytes("GET /" + "a".repeat(300))));
-        assertEquals(512, parser.bufferCapacity());
+        assertEquals(305, parser.bufferCapacity(), "the bytes at hand");
         parser.feed(ByteBuffer.wrap(bytes("a".repeat(300))));
-        assertEquals(1024, parser.bufferCapacity());
+        assertEquals(605, parser.bufferCapacity());
         assertEquals(Status.NEED_MORE, parser.feed(ByteBuffer.wrap(bytes(" HTTP/1.1\r\nHost: h\r\n"))));
-        assertEquals(1024, parser.bufferCapacity(), "lines are buffered one at a time");
+        assertEquals(907, parser.bufferCapacity(), "half again when the head trickles in");
+    }
+
+    @Test
+    void growsByHalvesWhenFedOneByteAtATime() {
+        HttpRequestParser parser = new HttpRequestParser(64 << 10, 100);
+        byte[] head = bytes(RFC_EXAMPLE);
+        int grown = 0;
+        for (int i = 0; i < head.length; i++) {
+            int before = parser.bufferCapacity();
+            parser.feed(ByteBuffer.wrap(head, i, 1));
+            if (parser.bufferCapacity() != before) {
+                grown++;
+                assertTrue(parser.bufferCapacity() <= Math.max(64, i + (i >> 1)), "capacity " + parser.bufferCapacity()
+                        + " after " + (i + 1) + " bytes");
+            }
+        }
+        assertTrue(grown <= 6, "grew " + grown + " times");
     }
 
     @Test
     void neverGrowsItsBufferBeyondTheCap() {
         HttpRequestParser small = new HttpRequestParser(100, 100);
-        assertEquals(100, small.bufferCapacity());
+        assertEquals(Status.ERROR, small.feed(ByteBuffer.wrap(bytes("G".repeat(5000)))));
+        assertEquals(100, small.headBytes());
         HttpRequestParser parser = new HttpRequestParser(1000, 100);
+        parser.feed(ByteBuffer.wrap(bytes("G".repeat(600))));
+        assertEquals(600, parser.bufferCapacity());
         assertEquals(Status.ERROR, parser.feed(ByteBuffer.wrap(bytes("G".repeat(5000)))));
         assertEquals(431, parser.errorStatus());
         assertEquals(1000, parser.headBytes());
-        assertTrue(parser.bufferCapacity() <= 1000);
+        HttpRequestParser exact = new HttpRequestParser(1000, 100);
+        exact.feed(ByteBuffer.wrap(bytes("G".repeat(999))));
+        assertEquals(999, exact.bufferCapacity());
+        assertEquals(Status.NEED_MORE, exact.feed(ByteBuffer.wrap(bytes("G"))));
+        assertEquals(1000, exact.bufferCapacity(), "half again, but never beyond the cap");
     }
 
     @Test
