@@ -787,6 +787,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private SendResult slowConsumer(long queuedNow) {
         loop.metrics().droppedMessages.increment();
         if (config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE && SLOW_CONSUMER.compareAndSet(this, 0, 1)) {
+            closeRequested = true; // from now on every send is DROPPED
             log.info("closing slow consumer {}: {} bytes queued, limit {}", this, queuedNow, config.sendQueueLimit());
             // always through the task queue: the caller may be iterating a topic or the connections
             loop.execute(() -> doClose(CloseCodes.POLICY_VIOLATION, "slow consumer"));
@@ -933,9 +934,16 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
                 return;
             }
         }
-        if (drainWanted && queued <= config.lowWaterMark() && state == ConnectionState.OPEN) {
+        long low = config.lowWaterMark();
+        if (drainWanted && queued <= low && state == ConnectionState.OPEN) {
+            // clear, then look again: a sender that reserved meanwhile (and got BACKPRESSURE) sets
+            // the flag after its reservation, so either we see its bytes here or its flag survives
             drainWanted = false;
-            fire(l -> l.onDrain(this));
+            if (queued <= low) {
+                fire(l -> l.onDrain(this));
+            } else {
+                drainWanted = true;
+            }
         }
     }
 
