@@ -2,6 +2,7 @@ package dev.selkie.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +80,43 @@ public final class HttpResponses {
         ByteBuffer out = ByteBuffer.allocate(head.length + content.length);
         out.put(head).put(content).flip();
         return out;
+    }
+
+    /**
+     * A {@code text/plain; charset=utf-8} error response whose body is {@code reason} and a line
+     * feed: the answer to a request head the {@link HttpRequestParser} refused (400, 431).
+     *
+     * @param status 400 to 599
+     */
+    public static ByteBuffer textError(int status, String reason) {
+        return textError(status, reason, null);
+    }
+
+    /**
+     * The answer to an upgrade request {@link Handshake#check} rejected: its status, its reason as
+     * a text body and, for 426, {@code Sec-WebSocket-Version: 13} (RFC 6455 section 4.4).
+     *
+     * @throws IllegalArgumentException if the check is not a {@link HandshakeCheck.Kind#REJECT}
+     */
+    public static ByteBuffer handshakeRejection(HandshakeCheck check) {
+        if (check.kind() != HandshakeCheck.Kind.REJECT) {
+            throw new IllegalArgumentException("not a rejection: " + check.kind());
+        }
+        return textError(check.status(), check.reason(),
+                check.status() == 426 ? Map.of("Sec-WebSocket-Version", Handshake.VERSION) : null);
+    }
+
+    private static ByteBuffer textError(int status, String reason, Map<String, String> extra) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("not an error status: " + status);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "text/plain; charset=utf-8");
+        if (extra != null) {
+            headers.putAll(extra);
+        }
+        String body = (reason == null ? reasonPhrase(status) : reason) + "\n";
+        return response(status, headers, body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The standard reason phrase of {@code status} (RFC 9110 section 15), or the empty string. */

@@ -29,6 +29,8 @@ public final class WebSocketProtocol {
     private static final int PROTOCOL_ERROR = 1002;
     private static final int INVALID_PAYLOAD = 1007;
     private static final int NO_STATUS_RECEIVED = 1005;
+    private static final String INVALID_UTF8 = "invalid UTF-8 in a text message";
+    private static final String TRUNCATED_UTF8 = "text message ends inside a UTF-8 sequence";
 
     private final int maxMessageSize;
     private final ProtocolHandler handler;
@@ -126,16 +128,14 @@ public final class WebSocketProtocol {
                 byte[] a = in.array();
                 int off = in.arrayOffset() + index;
                 Masking.unmask(a, off, a, off, length, key);
-                if (!Utf8Validator.isValid(a, off, length)) {
-                    fail(INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+                if (!wholeTextValid(a, off, length)) {
                     return;
                 }
                 text = new String(a, off, length, StandardCharsets.UTF_8);
             } else {
                 byte[] bytes = new byte[length];
                 Masking.unmask(in, index, bytes, 0, length, key);
-                if (!Utf8Validator.isValid(bytes, 0, length)) {
-                    fail(INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+                if (!wholeTextValid(bytes, 0, length)) {
                     return;
                 }
                 text = new String(bytes, StandardCharsets.UTF_8);
@@ -146,6 +146,17 @@ public final class WebSocketProtocol {
             Masking.unmask(in, index, bytes, 0, length, key);
             handler.onBinary(ByteBuffer.wrap(bytes));
         }
+    }
+
+    /** Validates a complete text message, failing the connection (1007) if it is not UTF-8. */
+    private boolean wholeTextValid(byte[] a, int off, int length) {
+        int result = Utf8Validator.validate(Utf8Validator.ACCEPT, a, off, length);
+        if (result == Utf8Validator.REJECT) {
+            fail(INVALID_PAYLOAD, INVALID_UTF8);
+        } else if (result != Utf8Validator.ACCEPT) {
+            fail(INVALID_PAYLOAD, TRUNCATED_UTF8);
+        }
+        return result == Utf8Validator.ACCEPT;
     }
 
     /** Consumes payload bytes of the current frame that are in {@code in}. */
@@ -164,7 +175,7 @@ public final class WebSocketProtocol {
             if (assembler.opcode() == Opcode.TEXT) {
                 utf8 = Utf8Validator.validate(utf8, assembler.array(), from, n);
                 if (utf8 == Utf8Validator.REJECT) {
-                    fail(INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+                    fail(INVALID_PAYLOAD, INVALID_UTF8);
                     return;
                 }
             }
@@ -200,7 +211,7 @@ public final class WebSocketProtocol {
         if (assembler.opcode() == Opcode.TEXT) {
             if (utf8 != Utf8Validator.ACCEPT) {
                 assembler.release();
-                fail(INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
+                fail(INVALID_PAYLOAD, TRUNCATED_UTF8);
                 return;
             }
             int size = assembler.size();
