@@ -87,6 +87,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private boolean reading = true;
     private boolean writeBlocked;
     private boolean peerEof;
+    /** After the last bytes: FIN and read to the peer's FIN (true), or close at once (clean WebSocket close). */
+    private boolean lingerAfterFlush = true;
     /** Written on the loop; read by any thread (send, isOpen). */
     private volatile ConnectionState state = ConnectionState.HANDSHAKING;
 
@@ -570,6 +572,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         } else {
             reportClose(closeCodeSent, closeReasonSent, false);
         }
+        // both close frames seen: nothing more is coming, so the server closes TCP first (RFC 6455 7.1.1)
+        lingerAfterFlush = false;
         finishAfterFlush();
     }
 
@@ -629,7 +633,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     void shutdown() {
         switch (state) {
             case OPEN -> doClose(CloseCodes.GOING_AWAY, "server shutting down");
-            case HANDSHAKING, READING_BODY, AWAITING_DECISION -> closeNow();
+            case HANDSHAKING, READING_BODY, AWAITING_DECISION, LINGERING -> closeNow();
             default -> {
             }
         }
@@ -699,7 +703,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
 
     private void startLingering() {
         state = ConnectionState.LINGERING;
-        if (peerEof) {
+        if (peerEof || !lingerAfterFlush || loop.stopping()) {
             closeNow();
             return;
         }

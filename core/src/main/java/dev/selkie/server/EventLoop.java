@@ -91,6 +91,11 @@ final class EventLoop implements Runnable {
         return now;
     }
 
+    /** Whether the server is stopping; loop thread. */
+    boolean stopping() {
+        return stopping;
+    }
+
     Thread thread() {
         return thread;
     }
