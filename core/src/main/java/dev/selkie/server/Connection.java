@@ -69,7 +69,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         }
     }
 
-    private static final int MAX_HEADER_LINES = 128;
+    private static final int MAX_HEADER_LINES = 100;
     private static final int INITIAL_BODY_CAPACITY = 8 << 10;
     private static final long DEFAULT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final byte[] NO_BODY = new byte[0];
@@ -672,6 +672,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
             return;
         }
         closeReported = true;
+        closeRequested = true; // isOpen() is false and sends are dropped from here on
         LoopMetrics metrics = loop.metrics();
         metrics.openConnections--;
         metrics.closed(code);
