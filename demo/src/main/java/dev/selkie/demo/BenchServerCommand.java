@@ -1,0 +1,122 @@
+package dev.selkie.demo;
+
+import ch.qos.logback.classic.Level;
+import dev.selkie.HandshakeDecision;
+import dev.selkie.HandshakeInterceptor;
+import dev.selkie.WebSocket;
+import dev.selkie.WebSocketListener;
+import dev.selkie.WebSocketServer;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench-server}: what the benchmark kit measures. {@code /echo} echoes; {@code /chat} relays every
+ * message to every {@code /chat} connection (a topic, sender included). Other paths get 404.
+ */
+@Command(name = "bench-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        header = "The server the benchmark kit measures (/echo and /chat).",
+        description = "Runs the server the benchmark kit measures: /echo echoes every message, /chat sends "
+                + "every message it receives to every /chat connection (sender included). Logs warnings "
+                + "only.")
+final class BenchServerCommand implements Callable<Integer> {
+    /** The topic every {@code /chat} connection joins. */
+    static final String CHAT_TOPIC = "chat";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "9001", paramLabel = "PORT",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    private int port;
+
+    @Option(names = "--loops", defaultValue = "1", paramLabel = "N",
+            description = "Event-loop threads (default: ${DEFAULT-VALUE}).")
+    private int loops;
+
+    @Option(names = "--backlog", defaultValue = "4096", paramLabel = "N",
+            description = "Listen backlog (default: ${DEFAULT-VALUE}, as the other peers of the kit).")
+    private int backlog;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PortRange.check(spec, port);
+        PortRange.positive(spec, "--loops", loops);
+        PortRange.positive(spec, "--backlog", backlog);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.WARN);
+        WebSocketServer server = build(host, port, loops, backlog);
+        String where = ServerRunner.urlHost(host);
+        return ServerRunner.runInForeground("bench server", server, actualPort -> List.of(
+                "Selkie bench server listening on ws://" + where + ":" + actualPort + "/echo and ws://"
+                        + where + ":" + actualPort + "/chat (" + loops + " loop" + (loops == 1 ? "" : "s") + ")"));
+    }
+
+    /** The bench server, not started. */
+    static WebSocketServer build(String host, int port, int loops, int backlog) {
+        BenchListener listener = new BenchListener();
+        listener.server = WebSocketServer.builder()
+                .host(host)
+                .port(port)
+                .loops(loops)
+                .backlog(backlog)
+                .tcpNoDelay(true)
+                .handshakeInterceptor(HandshakeInterceptor.sync(request -> {
+                    switch (request.path()) {
+                        case "/echo":
+                            return HandshakeDecision.accept(Endpoint.ECHO);
+                        case "/chat":
+                            return HandshakeDecision.accept(Endpoint.CHAT);
+                        default:
+                            return HandshakeDecision.reject(404, "Use /echo or /chat\n");
+                    }
+                }))
+                .listener(listener)
+                .build();
+        return listener.server;
+    }
+
+    /** Echo on {@code /echo}, relay to the topic on {@code /chat}. */
+    private static final class BenchListener implements WebSocketListener {
+        /** Set before the server starts, read only by its loops afterwards. */
+        private WebSocketServer server;
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            if (ws.attachment() == Endpoint.CHAT) {
+                ws.subscribe(CHAT_TOPIC);
+            }
+        }
+
+        @Override
+        public void onText(WebSocket ws, String text) {
+            if (ws.attachment() == Endpoint.CHAT) {
+                server.publish(CHAT_TOPIC, text);
+            } else {
+                ws.send(text);
+            }
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            if (ws.attachment() == Endpoint.CHAT) {
+                server.publish(CHAT_TOPIC, data);
+            } else {
+                ws.send(data);
+            }
+        }
+    }
+
+    /** Which endpoint a connection was opened on (its attachment). */
+    enum Endpoint { ECHO, CHAT }
+}

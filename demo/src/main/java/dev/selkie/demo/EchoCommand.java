@@ -1,0 +1,117 @@
+package dev.selkie.demo;
+
+import dev.selkie.HttpResponse;
+import dev.selkie.WebSocket;
+import dev.selkie.WebSocketListener;
+import dev.selkie.WebSocketServer;
+import dev.selkie.demo.web.WebResources;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code echo}: every text and binary message goes back unchanged; a try-it page at {@code /}. */
+@Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        header = "Echo server: every message goes back unchanged.",
+        description = "Runs an echo server: every text or binary message is sent back unchanged. A try-it page "
+                + "is served at http://HOST:PORT/. Stop with Ctrl-C (clients get close 1001).")
+final class EchoCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(EchoCommand.class);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Interface to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "9001", paramLabel = "PORT",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    private int port;
+
+    @Option(names = "--max-message-size", defaultValue = "1048576", paramLabel = "BYTES",
+            description = "Largest accepted message; bigger ones close with 1009 (default: ${DEFAULT-VALUE}).")
+    private int maxMessageSize;
+
+    @Option(names = "--subprotocol", paramLabel = "NAME",
+            description = "A subprotocol to accept, in order of preference (repeatable).")
+    private List<String> subprotocols = new ArrayList<>();
+
+    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Close connections silent for this long: seconds, 30s, 5m or PT30S (default: 0 = off).")
+    private Duration idleTimeout;
+
+    @Option(names = "--ping-interval", defaultValue = "0", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Ping every connection this often; drop it if no pong comes within --pong-timeout "
+                    + "(default: 0 = off).")
+    private Duration pingInterval;
+
+    @Option(names = "--pong-timeout", defaultValue = "10s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long to wait for a pong (default: ${DEFAULT-VALUE}).")
+    private Duration pongTimeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PortRange.check(spec, port);
+        PortRange.positive(spec, "--max-message-size", maxMessageSize);
+        WebResources page = new WebResources(Map.of("/", "echo.html", "/echo.js", "echo.js", "/demo.css", "demo.css"));
+        WebSocketServer server = WebSocketServer.builder()
+                .host(host)
+                .port(port)
+                .maxMessageSize(maxMessageSize)
+                .subprotocols(subprotocols.toArray(String[]::new))
+                .idleTimeout(idleTimeout)
+                .pingInterval(pingInterval, pongTimeout)
+                .httpHandler(request -> page.serves(request.path()) ? page.handle(request)
+                        : HttpResponse.text(426, "This is a WebSocket echo endpoint; the page is at /\n")
+                                .withHeader("Upgrade", "websocket"))
+                .listener(new EchoListener())
+                .build();
+        String where = ServerRunner.urlHost(host);
+        return ServerRunner.runInForeground("echo server", server, actualPort -> List.of(
+                "Selkie echo server listening on ws://" + where + ":" + actualPort + "/",
+                "Try it in a browser: http://" + where + ":" + actualPort + "/"));
+    }
+
+    /** Echoes; logs connections (never messages) at info. */
+    private static final class EchoListener implements WebSocketListener {
+        @Override
+        public void onOpen(WebSocket ws) {
+            log.info("Connection from {} to {}{}", ws.remoteAddress(), ws.request().path(),
+                    ws.subprotocol().map(p -> " (subprotocol " + p + ")").orElse(""));
+        }
+
+        @Override
+        public void onText(WebSocket ws, String text) {
+            ws.send(text);
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            ws.send(data);
+        }
+
+        @Override
+        public void onClose(WebSocket ws, int code, String reason, boolean remote) {
+            log.info("Connection from {} closed by the {}: {}{}", ws.remoteAddress(), remote ? "client" : "server",
+                    code, reason.isEmpty() ? "" : " " + reason);
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            log.warn("Connection from {}: {}", ws.remoteAddress(), error.toString());
+        }
+    }
+}

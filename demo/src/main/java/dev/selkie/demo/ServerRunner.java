@@ -1,0 +1,87 @@
+package dev.selkie.demo;
+
+import ch.qos.logback.classic.LoggerContext;
+import dev.selkie.WebSocketServer;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a server in the foreground: starts it, prints where it listens, and on Ctrl-C or SIGTERM stops it
+ * gracefully (every client gets close 1001) from a shutdown hook, then ends the process with status 0.
+ */
+final class ServerRunner {
+    /** How long a stop waits for the clients' closing handshakes. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Logger log = LoggerFactory.getLogger(ServerRunner.class);
+
+    private ServerRunner() {
+    }
+
+    /** Starts {@code server} and blocks until the process is stopped; see the other overload. */
+    static int runInForeground(String name, WebSocketServer server, IntFunction<List<String>> lines)
+            throws InterruptedException {
+        return runInForeground(name, server::start, server::stop, server::port, lines);
+    }
+
+    /**
+     * Starts a server and blocks until the process is stopped.
+     *
+     * @param name what to call the server in messages, e.g. "echo server"
+     * @param start starts it; an {@link UncheckedIOException} means it could not bind
+     * @param stop stops it gracefully within the given time
+     * @param port the actual port, once started
+     * @param lines the lines to print once started, given the actual port
+     * @return 1 if the server could not start; otherwise it does not return
+     */
+    static int runInForeground(String name, Runnable start, Consumer<Duration> stop, IntSupplier port,
+                               IntFunction<List<String>> lines) throws InterruptedException {
+        try {
+            start.run();
+        } catch (UncheckedIOException e) {
+            System.err.println("selkie-demo: cannot start the " + name + ": " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(name, stop), "selkie-shutdown"));
+        PrintStream out = System.out;
+        for (String line : lines.apply(port.getAsInt())) {
+            out.println(line);
+        }
+        out.flush();
+        new CountDownLatch(1).await(); // the shutdown hook ends the process
+        return 0;
+    }
+
+    private static void stop(String name, Consumer<Duration> stop) {
+        log.info("Stopping the {}: closing every connection with 1001", name);
+        try {
+            stop.accept(STOP_TIMEOUT);
+            log.info("Stopped");
+        } catch (RuntimeException e) {
+            log.error("Error while stopping the {}", name, e);
+        }
+        System.out.flush();
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        if (factory instanceof LoggerContext) {
+            ((LoggerContext) factory).stop();
+        }
+        // A JVM ended by a signal exits with 128 + the signal number; a completed graceful stop is the
+        // normal way to end a foreground server, so report success. (halt: exit() would wait for this hook.)
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** {@code host} as it appears in a URL (IPv6 literals in brackets). */
+    static String urlHost(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}

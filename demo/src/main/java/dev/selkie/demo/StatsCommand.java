@@ -1,0 +1,50 @@
+package dev.selkie.demo;
+
+import dev.selkie.demo.stats.StatsServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code stats}: the live metrics dashboard. */
+@Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        header = "Live metrics dashboard (connections, messages/s, heap, CPU).",
+        description = "Runs a live dashboard at http://HOST:PORT/: connections, messages/s, bytes/s, queued "
+                + "bytes, drops, heap and CPU, pushed every second. Load it through ws://HOST:PORT/echo.")
+final class StatsCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "8090", paramLabel = "PORT",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    private int port;
+
+    @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How often to push a sample (default: ${DEFAULT-VALUE}).")
+    private Duration interval;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PortRange.check(spec, port);
+        if (interval.toMillis() < 100) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--interval': at least 100ms");
+        }
+        StatsServer stats = new StatsServer(host, port, interval);
+        String where = ServerRunner.urlHost(host);
+        return ServerRunner.runInForeground("stats server", stats::start, stats::stop, stats::port, actualPort -> {
+            String hostPort = where + ":" + actualPort;
+            return List.of("Selkie stats dashboard on http://" + hostPort + "/ (samples on ws://" + hostPort
+                    + "/ws, echo load on ws://" + hostPort + "/echo)");
+        });
+    }
+}

@@ -1,0 +1,224 @@
+package dev.selkie.demo.chat;
+
+import dev.selkie.HandshakeDecision;
+import dev.selkie.HandshakeInterceptor;
+import dev.selkie.HttpRequest;
+import dev.selkie.HttpResponse;
+import dev.selkie.WebSocket;
+import dev.selkie.WebSocketListener;
+import dev.selkie.WebSocketServer;
+import dev.selkie.demo.json.JsonWriter;
+import dev.selkie.demo.web.OriginPolicy;
+import dev.selkie.demo.web.QueryString;
+import dev.selkie.demo.web.WebResources;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The multi-room chat: page, CSS and script at {@code /}, WebSocket at {@code /ws?name=..&room=..},
+ * {@code GET /users?room=..} (who is in a room), and {@code POST /notify} (a text body announced to
+ * every connected user).
+ *
+ * <p>Showcases the listener API, attachments ({@link ChatSession}), rooms as topics ({@link
+ * WebSocket#subscribe}, {@link WebSocketServer#publish}), and the handshake interceptor: Origin check,
+ * name and room validation, and 409 when the name is taken in the room, all before the upgrade.
+ */
+public final class ChatServer {
+    /** Longest accepted {@code POST /notify} body in bytes. */
+    public static final int MAX_NOTIFY_BYTES = 1000;
+
+    private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+
+    private final WebSocketServer server;
+    private final ChatRooms rooms;
+    private final OriginPolicy origins;
+    private final Clock clock;
+    private final WebResources page = new WebResources(Map.of(
+            "/", "chat.html", "/chat.css", "chat.css", "/chat.js", "chat.js"));
+
+    /**
+     * @param host the interface to bind
+     * @param port the port, 0 for any free port
+     * @param extraOrigins origins allowed besides the server's own
+     */
+    public ChatServer(String host, int port, List<String> extraOrigins) {
+        this.clock = Clock.systemUTC();
+        this.rooms = new ChatRooms(System::nanoTime, Duration.ofSeconds(30).toNanos());
+        this.server = WebSocketServer.builder()
+                .host(host)
+                .port(port)
+                .maxMessageSize(16 << 10)
+                .maxHttpBodySize(4 << 10)
+                .pingInterval(Duration.ofSeconds(30), Duration.ofSeconds(10))
+                .handshakeInterceptor(HandshakeInterceptor.sync(this::decide))
+                .httpHandler(this::http)
+                .listener(new Listener())
+                .build();
+        this.origins = new OriginPolicy(host, server::port, extraOrigins);
+    }
+
+    /** Binds and starts; see {@link WebSocketServer#start()}. */
+    public void start() {
+        server.start();
+    }
+
+    /** Stops, closing every user with 1001. */
+    public void stop(Duration timeout) {
+        server.stop(timeout);
+    }
+
+    /** The underlying server. */
+    public WebSocketServer server() {
+        return server;
+    }
+
+    /** The actual port. */
+    public int port() {
+        return server.port();
+    }
+
+    private static String topic(String room) {
+        return "room:" + room;
+    }
+
+    private HandshakeDecision decide(HttpRequest request) {
+        if (!request.path().equals("/ws")) {
+            return HandshakeDecision.reject(404, "The chat WebSocket is at /ws?name=NAME&room=ROOM\n");
+        }
+        if (!origins.allows(request.origin())) {
+            log.info("Refused a chat connection from {}: origin {} not allowed", request.remoteAddress(),
+                    request.origin().orElse(""));
+            return HandshakeDecision.reject(403, "Origin not allowed\n");
+        }
+        String name;
+        String room;
+        try {
+            Map<String, String> params = QueryString.parse(request.query());
+            name = ChatProtocol.checkName(params.get("name"));
+            room = ChatProtocol.checkRoom(params.get("room"));
+        } catch (IllegalArgumentException | ChatProtocolException e) {
+            return HandshakeDecision.reject(400, e.getMessage() + "\n");
+        }
+        if (!rooms.reserve(room, name)) {
+            return HandshakeDecision.reject(409, "The name '" + name + "' is already taken in room '" + room + "'\n");
+        }
+        return HandshakeDecision.accept(new ChatSession(name, room));
+    }
+
+    private HttpResponse http(HttpRequest request) {
+        switch (request.path()) {
+            case "/notify":
+                return notify(request);
+            case "/users":
+                return users(request);
+            default:
+                return page.handle(request);
+        }
+    }
+
+    private HttpResponse users(HttpRequest request) {
+        if (!request.method().equals("GET")) {
+            return HttpResponse.text(405, "Use GET\n").withHeader("Allow", "GET");
+        }
+        try {
+            String room = ChatProtocol.checkRoom(QueryString.parse(request.query()).get("room"));
+            String json = new JsonWriter().put("room", room).put("users", rooms.users(room)).toJson();
+            return HttpResponse.of(200, Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
+                    json.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException | ChatProtocolException e) {
+            return HttpResponse.text(400, e.getMessage() + "\n");
+        }
+    }
+
+    private HttpResponse notify(HttpRequest request) {
+        if (!request.method().equals("POST")) {
+            return HttpResponse.text(405, "Use POST with a text body\n").withHeader("Allow", "POST");
+        }
+        if (!origins.allows(request.origin())) {
+            return HttpResponse.text(403, "Origin not allowed\n");
+        }
+        byte[] body = request.body();
+        if (body.length > MAX_NOTIFY_BYTES) {
+            return HttpResponse.text(413, "An announcement is at most " + MAX_NOTIFY_BYTES + " bytes\n");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString().strip();
+        } catch (CharacterCodingException e) {
+            return HttpResponse.text(400, "The body must be UTF-8 text\n");
+        }
+        if (text.isEmpty()) {
+            return HttpResponse.text(400, "The body is empty: POST the announcement as text\n");
+        }
+        server.broadcast(ChatProtocol.announcement(text, clock.millis()));
+        int users = rooms.connectedUsers();
+        log.info("Announcement from {} sent to {} users", request.remoteAddress(), users);
+        return HttpResponse.text(202, "Announced to " + users + " user" + (users == 1 ? "" : "s") + "\n");
+    }
+
+    /** What the interceptor attached to a chat connection. */
+    record ChatSession(String name, String room) {
+    }
+
+    private final class Listener implements WebSocketListener {
+        @Override
+        public void onOpen(WebSocket ws) {
+            ChatSession s = ws.attachment();
+            boolean joined = rooms.bind(s.room(), s.name(), ws, users -> {
+                ws.subscribe(topic(s.room()));
+                ws.send(ChatProtocol.welcome(s.name(), s.room(), users));
+                server.publish(topic(s.room()), ChatProtocol.presence("join", s.name(), users));
+            });
+            if (joined) {
+                log.info("{} joined room {} from {}", s.name(), s.room(), ws.remoteAddress());
+            } else {
+                ws.close(1008, "name reservation expired; join again");
+            }
+        }
+
+        @Override
+        public void onText(WebSocket ws, String text) {
+            ChatSession s = ws.attachment();
+            String chat;
+            try {
+                chat = ChatProtocol.parseClientMessage(text);
+            } catch (ChatProtocolException e) {
+                ws.send(ChatProtocol.error(e.getMessage()));
+                return;
+            }
+            server.publish(topic(s.room()), ChatProtocol.message(s.name(), chat, clock.millis()));
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            ws.send(ChatProtocol.error("binary messages are not supported; send JSON text"));
+        }
+
+        @Override
+        public void onClose(WebSocket ws, int code, String reason, boolean remote) {
+            ChatSession s = ws.attachment();
+            if (s == null) {
+                return;
+            }
+            rooms.release(s.room(), s.name(), ws,
+                    users -> server.publish(topic(s.room()), ChatProtocol.presence("leave", s.name(), users)));
+            log.info("{} left room {} ({})", s.name(), s.room(), code);
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            log.warn("Chat connection from {}: {}", ws.remoteAddress(), error.toString());
+        }
+    }
+}

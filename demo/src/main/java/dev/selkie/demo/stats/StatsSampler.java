@@ -1,0 +1,74 @@
+package dev.selkie.demo.stats;
+
+import dev.selkie.ServerMetrics;
+import dev.selkie.demo.json.JsonWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
+import java.lang.management.OperatingSystemMXBean;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Turns successive {@link ServerMetrics} snapshots into per-second rates plus JVM heap and CPU load,
+ * as one JSON object per sample. Not thread-safe: one scheduler thread calls {@link #sample()}.
+ */
+public final class StatsSampler {
+    private final Supplier<ServerMetrics> metrics;
+    private final LongSupplier nanoClock;
+    private final LongSupplier wallClockMillis;
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+
+    private ServerMetrics last;
+    private long lastNanos;
+
+    /**
+     * @param metrics where snapshots come from ({@code server::metrics})
+     * @param nanoClock a monotonic clock ({@code System::nanoTime})
+     * @param wallClockMillis the time stamp written into samples ({@code System::currentTimeMillis})
+     */
+    public StatsSampler(Supplier<ServerMetrics> metrics, LongSupplier nanoClock, LongSupplier wallClockMillis) {
+        this.metrics = metrics;
+        this.nanoClock = nanoClock;
+        this.wallClockMillis = wallClockMillis;
+    }
+
+    /** Takes a snapshot and returns the sample as JSON; rates are 0 on the first call. */
+    public String sample() {
+        ServerMetrics now = metrics.get();
+        long nanos = nanoClock.getAsLong();
+        double seconds = last == null ? 0 : (nanos - lastNanos) / 1e9;
+        ServerMetrics before = last == null ? now : last;
+        last = now;
+        lastNanos = nanos;
+        MemoryUsage heap = memory.getHeapMemoryUsage();
+        return new JsonWriter()
+                .put("type", "stats")
+                .put("time", wallClockMillis.getAsLong())
+                .put("connections", now.openConnections())
+                .put("messagesInPerSec", rate(now.messagesIn() - before.messagesIn(), seconds))
+                .put("messagesOutPerSec", rate(now.messagesOut() - before.messagesOut(), seconds))
+                .put("bytesInPerSec", rate(now.bytesIn() - before.bytesIn(), seconds))
+                .put("bytesOutPerSec", rate(now.bytesOut() - before.bytesOut(), seconds))
+                .put("queuedBytes", now.queuedBytes())
+                .put("droppedMessages", now.droppedMessages())
+                .put("heapUsed", heap.getUsed())
+                .put("heapMax", heap.getMax())
+                .put("processCpu", processCpuLoad())
+                .put("systemLoad", os.getSystemLoadAverage())
+                .toJson();
+    }
+
+    private static long rate(long delta, double seconds) {
+        return seconds <= 0 ? 0 : Math.round(delta / seconds);
+    }
+
+    /** The JVM's CPU load, 0..1 of the whole machine, or -1 if the platform does not tell. */
+    private double processCpuLoad() {
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuLoad();
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.selkie.demo.stats;
+
+import dev.selkie.HandshakeDecision;
+import dev.selkie.HandshakeInterceptor;
+import dev.selkie.WebSocket;
+import dev.selkie.WebSocketListener;
+import dev.selkie.WebSocketServer;
+import dev.selkie.demo.web.OriginPolicy;
+import dev.selkie.demo.web.WebResources;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live dashboard: page at {@code /}, samples pushed every second to the subscribers of the
+ * {@value #TOPIC} topic ({@code /ws}), and an echo endpoint at {@code /echo} to put load on the server
+ * (a load generator, or the page's own "generate load" button).
+ */
+public final class StatsServer {
+    /** The topic dashboard connections subscribe to. */
+    public static final String TOPIC = "stats";
+
+    private static final Logger log = LoggerFactory.getLogger(StatsServer.class);
+
+    private final WebSocketServer server;
+    private final OriginPolicy origins;
+    private final StatsSampler sampler;
+    private final Duration period;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "stats-sampler");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile String latest;
+
+    /**
+     * @param host the interface to bind
+     * @param port the port, 0 for any free port
+     * @param period how often to sample and push
+     */
+    public StatsServer(String host, int port, Duration period) {
+        this.period = period;
+        WebResources page = new WebResources(Map.of(
+                "/", "stats.html", "/stats.js", "stats.js", "/demo.css", "demo.css"));
+        this.server = WebSocketServer.builder()
+                .host(host)
+                .port(port)
+                .handshakeInterceptor(HandshakeInterceptor.sync(request -> {
+                    if (!origins().allows(request.origin())) {
+                        return HandshakeDecision.reject(403, "Origin not allowed\n");
+                    }
+                    switch (request.path()) {
+                        case "/ws":
+                            return HandshakeDecision.accept(Endpoint.DASHBOARD);
+                        case "/echo":
+                            return HandshakeDecision.accept(Endpoint.ECHO);
+                        default:
+                            return HandshakeDecision.reject(404, "Use /ws (dashboard) or /echo\n");
+                    }
+                }))
+                .httpHandler(page::handle)
+                .listener(new Listener())
+                .build();
+        this.origins = new OriginPolicy(host, server::port, List.of());
+        this.sampler = new StatsSampler(server::metrics, System::nanoTime, System::currentTimeMillis);
+    }
+
+    private OriginPolicy origins() {
+        return origins;
+    }
+
+    /** Starts the server and the sampler. */
+    public void start() {
+        server.start();
+        scheduler.scheduleAtFixedRate(this::push, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the sampler and the server (clients get 1001). */
+    public void stop(Duration timeout) {
+        scheduler.shutdownNow();
+        server.stop(timeout);
+    }
+
+    /** The underlying server. */
+    public WebSocketServer server() {
+        return server;
+    }
+
+    /** The actual port. */
+    public int port() {
+        return server.port();
+    }
+
+    private void push() {
+        try {
+            String sample = sampler.sample();
+            latest = sample;
+            if (server.subscriberCount(TOPIC) > 0) {
+                server.publish(TOPIC, sample);
+            }
+        } catch (RuntimeException e) {
+            // a failed sample must not cancel the schedule
+            log.warn("Stats sample failed", e);
+        }
+    }
+
+    private enum Endpoint { DASHBOARD, ECHO }
+
+    private final class Listener implements WebSocketListener {
+        @Override
+        public void onOpen(WebSocket ws) {
+            if (ws.attachment() == Endpoint.DASHBOARD) {
+                ws.subscribe(TOPIC);
+                String sample = latest;
+                if (sample != null) {
+                    ws.send(sample);
+                }
+                log.info("Dashboard opened from {}", ws.remoteAddress());
+            }
+        }
+
+        @Override
+        public void onText(WebSocket ws, String text) {
+            if (ws.attachment() == Endpoint.ECHO) {
+                ws.send(text);
+            }
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            if (ws.attachment() == Endpoint.ECHO) {
+                ws.send(data);
+            }
+        }
+
+        @Override
+        public void onClose(WebSocket ws, int code, String reason, boolean remote) {
+            if (ws.attachment() == Endpoint.DASHBOARD) {
+                log.info("Dashboard from {} closed ({})", ws.remoteAddress(), code);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.selkie.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Parsing and usage errors, in-process (they fail before any server starts). */
+class CommandLineTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "echo", "chat", "stats", "bench-server"})
+    void everyCommandHasHelp(String command) {
+        String[] args = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
+        assertEquals(0, run(args));
+        assertTrue(out.toString().contains("Usage: selkie-demo" + (command.isEmpty() ? "" : " " + command)), out.toString());
+        assertTrue(out.toString().contains("--help"), out.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "                                       | Missing command",
+        "ech                                    | Did you mean: selkie-demo echo",
+        "echo --port                            | Missing required parameter for option '--port'",
+        "echo --port 65536                      | 65536 is not a port",
+        "echo --port -1                         | -1 is not a port",
+        "echo --nope                            | Unknown option: '--nope'",
+        "echo --max-message-size 0              | '--max-message-size': 0",
+        "echo --idle-timeout soon               | 'soon' is not a duration",
+        "echo --ping-interval -5s               | '-5s' is not a duration",
+        "echo extra                             | Unmatched argument",
+        "chat --port x                          | 'x' is not an int",
+        "stats --interval 10ms                  | at least 100ms",
+        "bench-server --loops 0                 | '--loops': 0",
+    })
+    void badInputIsAUsageErrorWithExitCode2(String args, String message) {
+        String[] argv = args == null ? new String[0] : args.trim().split("\\s+");
+        assertEquals(2, run(argv), err.toString());
+        assertTrue(err.toString().contains(message), err.toString());
+        assertTrue(err.toString().contains("--help' for more information"), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-V"})
+    void versionIsPrinted(String flag) {
+        assertEquals(0, run(flag));
+        assertTrue(out.toString().startsWith("selkie-demo 0."), out.toString());
+    }
+}
