@@ -144,4 +144,16 @@ class OutboundQueueTest {
         assertTrue(queue.isEmpty());
         assertEquals(0, queue.bytes());
     }
+
+    @Test
+    void moreBuffersThanOneSystemCallTakesAreWrittenInSeveralCalls() throws Exception {
+        OutboundQueue queue = new OutboundQueue();
+        for (int i = 0; i < 3000; i++) {
+            queue.add(bytes("x"));
+        }
+        FakeChannel channel = new FakeChannel(Integer.MAX_VALUE);
+        assertEquals(3000, queue.writeTo(channel));
+        assertTrue(queue.isEmpty());
+        assertTrue(channel.buffersPerCall.stream().allMatch(n -> n <= 1024), channel.buffersPerCall.toString());
+    }
 }
