@@ -97,4 +97,31 @@ class SmallPartsTest {
         early.cancel();
         assertTrue(early.cancelled());
     }
+
+    @Test
+    void requestViewKeepsEveryHeaderCaseInsensitively() {
+        dev.selkie.protocol.HeaderMap headers = new dev.selkie.protocol.HeaderMap();
+        headers.add("Host", "example");
+        headers.add("X-Multi", "one");
+        headers.add("Cookie", "a=1");
+        headers.add("x-multi", "two");
+        headers.add("Cookie", "b=2");
+        dev.selkie.protocol.RequestHead head = new dev.selkie.protocol.RequestHead("GET", "/p?q=1", "/p", "q=1", 1, 1,
+                headers);
+        RequestView view = new RequestView(head, new java.net.InetSocketAddress("127.0.0.1", 1234), null,
+                List.of("chat"));
+        assertEquals("GET", view.method());
+        assertEquals("/p", view.path());
+        assertEquals("q=1", view.query());
+        assertEquals("example", view.header("HOST").orElseThrow());
+        assertEquals(List.of("one", "two"), view.headers("X-MULTI"));
+        assertEquals(List.of(), view.headers("absent"));
+        assertFalse(view.header("absent").isPresent());
+        assertEquals(Map.of("host", List.of("example"), "x-multi", List.of("one", "two"), "cookie", List.of("a=1", "b=2")),
+                view.headers());
+        assertEquals(Map.of("a", "1", "b", "2"), view.cookies());
+        assertEquals(List.of("chat"), view.offeredSubprotocols());
+        assertEquals(0, view.body().length);
+        assertEquals(1234, view.remoteAddress().getPort());
+    }
 }
