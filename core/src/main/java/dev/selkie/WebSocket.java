@@ -5,8 +5,9 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * One WebSocket connection. Every method is thread-safe and non-blocking: sends are encoded, queued
- * and written by the connection's event loop.
+ * One WebSocket connection. Every method is thread-safe and non-blocking: sends are encoded on the
+ * calling thread, queued, and written by the connection's event loop. Messages sent by one thread
+ * arrive in the order sent.
  */
 public interface WebSocket {
     /** Queues a text message. */
@@ -29,14 +30,21 @@ public interface WebSocket {
 
     /**
      * Starts the closing handshake. {@code code} must be one an endpoint may send (1000-1003,
-     * 1007-1014, 3000-4999) and {@code reason} at most 123 UTF-8 bytes.
+     * 1007-1014, 3000-4999) and {@code reason} at most 123 UTF-8 bytes. Messages queued before
+     * this call are sent before the close frame; later sends return {@link SendResult#DROPPED}. No
+     * effect if the connection is no longer open.
+     *
+     * @throws IllegalArgumentException if the code may not be sent or the reason is too long
      */
     void close(int code, String reason);
 
     /** Whether the connection is open: the handshake completed and no close frame was sent or received. */
     boolean isOpen();
 
-    /** Bytes queued for this connection that are not yet written to its socket. */
+    /**
+     * Bytes queued for this connection that are not yet written to its socket; never more than the
+     * server's {@code sendQueueLimit} plus a few small control frames.
+     */
     long bufferedAmount();
 
     /** The client's address. */
@@ -54,7 +62,11 @@ public interface WebSocket {
     /** Replaces the attachment. */
     void attachment(Object attachment);
 
-    /** Subscribes this connection to a topic (see {@link WebSocketServer#publish(String, String)}). */
+    /**
+     * Subscribes this connection to a topic (see {@link WebSocketServer#publish(String, String)}).
+     * Immediate on the connection's event loop (e.g. in a listener call); from another thread it
+     * takes effect on the loop shortly after. Subscriptions end when the connection closes.
+     */
     void subscribe(String topic);
 
     /** Unsubscribes this connection from a topic; no effect if it was not subscribed. */

@@ -43,8 +43,11 @@ public interface WebSocketListener {
     /**
      * The connection closed. Called exactly once per opened connection.
      *
-     * @param code the close code received or sent; 1006 if the TCP connection dropped without a
-     *     closing handshake, 1005 if the close frame had no code
+     * @param code the peer's code if it closed first (1005 if its close frame had no code); the code
+     *     this side sent if it closed first (by {@link WebSocket#close}, the idle timeout, a slow
+     *     consumer, a protocol error or a server stop), also when the peer then never answered; 1006
+     *     if the TCP connection dropped without any close frame, including a peer that stopped
+     *     answering keep-alive pings
      * @param remote whether the peer initiated the close
      */
     default void onClose(WebSocket ws, int code, String reason, boolean remote) {

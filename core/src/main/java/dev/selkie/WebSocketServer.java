@@ -76,7 +76,12 @@ public final class WebSocketServer {
         return engine.boundAddress();
     }
 
-    /** Sends a text message to every open connection; the frame is encoded once. */
+    /**
+     * Sends a text message to every open connection; the frame is encoded once and every recipient
+     * gets a view of the same bytes, subject to its own backpressure policy. The message is handed
+     * to each event loop, so successive broadcasts arrive in order, but a {@link WebSocket#send}
+     * made right after may overtake a broadcast made from another thread than the loop's.
+     */
     public void broadcast(String text) {
         engine.broadcast(text, null);
     }
@@ -86,21 +91,33 @@ public final class WebSocketServer {
         engine.broadcast(data, null);
     }
 
-    /** Sends a text message to the given connections; the frame is encoded once. */
+    /**
+     * Sends a text message to the given connections (of this server); the frame is encoded once and
+     * queued to each recipient directly, like {@link WebSocket#send(String)}.
+     *
+     * @throws IllegalArgumentException if a recipient is not a connection of this server
+     */
     public void broadcast(String text, Collection<? extends WebSocket> recipients) {
         engine.broadcast(text, Objects.requireNonNull(recipients, "recipients"));
     }
 
-    /** Sends a binary message to the given connections; the frame is encoded once. */
+    /**
+     * Sends a binary message to the given connections (of this server); the frame is encoded once.
+     *
+     * @throws IllegalArgumentException if a recipient is not a connection of this server
+     */
     public void broadcast(ByteBuffer data, Collection<? extends WebSocket> recipients) {
         engine.broadcast(data, Objects.requireNonNull(recipients, "recipients"));
     }
 
     /**
      * Sends a text message to every subscriber of {@code topic} (see {@link
-     * WebSocket#subscribe(String)}), each subject to its own backpressure policy.
+     * WebSocket#subscribe(String)}), each subject to its own backpressure policy. The frame is
+     * encoded once; each event loop queues it to its own subscribers without locks.
      *
-     * @return the number of subscribers the message was queued for
+     * @return the number of subscribers the message was queued for: exact for subscribers on the
+     *     calling event loop (when called from a listener); for other loops, the number of their
+     *     subscribers when the message was handed to them
      */
     public int publish(String topic, String text) {
         return engine.publish(topic, text);
@@ -111,7 +128,10 @@ public final class WebSocketServer {
         return engine.publish(topic, data);
     }
 
-    /** The number of connections subscribed to {@code topic} now. */
+    /**
+     * The number of connections subscribed to {@code topic} now. Subscriptions made from another
+     * thread than the connection's event loop take effect on that loop shortly after the call.
+     */
     public int subscriberCount(String topic) {
         return engine.subscriberCount(topic);
     }

@@ -69,7 +69,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         }
     }
 
-    private static final int MAX_HEADER_LINES = 128;
+    private static final int MAX_HEADER_LINES = 100;
     private static final int INITIAL_BODY_CAPACITY = 8 << 10;
     private static final long DEFAULT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final byte[] NO_BODY = new byte[0];
@@ -87,6 +87,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private boolean reading = true;
     private boolean writeBlocked;
     private boolean peerEof;
+    /** After the last bytes: FIN and read to the peer's FIN (true), or close at once (clean WebSocket close). */
+    private boolean lingerAfterFlush = true;
     /** Written on the loop; read by any thread (send, isOpen). */
     private volatile ConnectionState state = ConnectionState.HANDSHAKING;
 
@@ -570,6 +572,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         } else {
             reportClose(closeCodeSent, closeReasonSent, false);
         }
+        // both close frames seen: nothing more is coming, so the server closes TCP first (RFC 6455 7.1.1)
+        lingerAfterFlush = false;
         finishAfterFlush();
     }
 
@@ -629,7 +633,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     void shutdown() {
         switch (state) {
             case OPEN -> doClose(CloseCodes.GOING_AWAY, "server shutting down");
-            case HANDSHAKING, READING_BODY, AWAITING_DECISION -> closeNow();
+            case HANDSHAKING, READING_BODY, AWAITING_DECISION, LINGERING -> closeNow();
             default -> {
             }
         }
@@ -668,6 +672,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
             return;
         }
         closeReported = true;
+        closeRequested = true; // isOpen() is false and sends are dropped from here on
         LoopMetrics metrics = loop.metrics();
         metrics.openConnections--;
         metrics.closed(code);
@@ -699,7 +704,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
 
     private void startLingering() {
         state = ConnectionState.LINGERING;
-        if (peerEof) {
+        if (peerEof || !lingerAfterFlush || loop.stopping()) {
             closeNow();
             return;
         }
@@ -787,6 +792,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private SendResult slowConsumer(long queuedNow) {
         loop.metrics().droppedMessages.increment();
         if (config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE && SLOW_CONSUMER.compareAndSet(this, 0, 1)) {
+            closeRequested = true; // from now on every send is DROPPED
             log.info("closing slow consumer {}: {} bytes queued, limit {}", this, queuedNow, config.sendQueueLimit());
             // always through the task queue: the caller may be iterating a topic or the connections
             loop.execute(() -> doClose(CloseCodes.POLICY_VIOLATION, "slow consumer"));
@@ -933,9 +939,16 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
                 return;
             }
         }
-        if (drainWanted && queued <= config.lowWaterMark() && state == ConnectionState.OPEN) {
+        long low = config.lowWaterMark();
+        if (drainWanted && queued <= low && state == ConnectionState.OPEN) {
+            // clear, then look again: a sender that reserved meanwhile (and got BACKPRESSURE) sets
+            // the flag after its reservation, so either we see its bytes here or its flag survives
             drainWanted = false;
-            fire(l -> l.onDrain(this));
+            if (queued <= low) {
+                fire(l -> l.onDrain(this));
+            } else {
+                drainWanted = true;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -11,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -55,7 +57,7 @@ final class EventLoop implements Runnable {
     private long stopDeadline;
     private volatile boolean terminated;
     /** Counted down when this loop no longer accepts (after stop, or if it never did). */
-    private final java.util.concurrent.CountDownLatch acceptorClosed = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch acceptorClosed = new CountDownLatch(1);
 
     EventLoop(ServerEngine engine, int id) throws IOException {
         this.engine = engine;
@@ -89,6 +91,11 @@ final class EventLoop implements Runnable {
     /** The loop's clock, taken after each select. */
     long now() {
         return now;
+    }
+
+    /** Whether the server is stopping; loop thread. */
+    boolean stopping() {
+        return stopping;
     }
 
     Thread thread() {
@@ -287,7 +294,7 @@ final class EventLoop implements Runnable {
     }
 
     /** Queues the shared frame to every open connection of this loop; any thread. */
-    void broadcast(java.nio.ByteBuffer frame) {
+    void broadcast(ByteBuffer frame) {
         if (inLoop()) {
             broadcastHere(frame);
         } else {
@@ -398,7 +405,7 @@ final class EventLoop implements Runnable {
         log.debug("{} stopped", thread.getName());
     }
 
-    private static void closeQuietly(java.io.Closeable closeable) {
+    private static void closeQuietly(Closeable closeable) {
         try {
             closeable.close();
         } catch (IOException e) {

@@ -12,6 +12,8 @@ import java.nio.channels.GatheringByteChannel;
 final class OutboundQueue {
     private static final int INITIAL = 8;
     private static final int SHRINK_ABOVE = 256;
+    /** Buffers per gathering write: the kernel's IOV_MAX on Linux; the JDK writes no more per call. */
+    private static final int MAX_BUFFERS_PER_WRITE = 1024;
 
     private ByteBuffer[] ring = new ByteBuffer[INITIAL];
     private int head;
@@ -44,14 +46,14 @@ final class OutboundQueue {
 
     /**
      * Writes as much as the channel takes, in as few system calls as the ring allows (one, unless the
-     * queued buffers wrap around the ring's end).
+     * queued buffers wrap around the ring's end or number more than 1024).
      *
      * @return bytes written; the queue is empty afterwards unless the channel's buffer is full
      */
     long writeTo(GatheringByteChannel channel) throws IOException {
         long total = 0;
         while (size > 0) {
-            int segment = Math.min(size, ring.length - head);
+            int segment = Math.min(Math.min(size, ring.length - head), MAX_BUFFERS_PER_WRITE);
             long written = channel.write(ring, head, segment);
             total += written;
             int done = 0;

@@ -3,69 +3,120 @@ package dev.selkie.server;
 import dev.selkie.HttpRequest;
 import dev.selkie.protocol.RequestHead;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
-/** The {@link HttpRequest} the server shows to interceptors, HTTP handlers and {@code WebSocket.request()}. */
+/**
+ * The {@link HttpRequest} the server shows to interceptors, HTTP handlers and {@code
+ * WebSocket.request()}. It outlives the handshake for as long as the connection is open, so it
+ * keeps the request compactly: the header fields as one array of name/value strings (well-known
+ * names shared by all connections); maps and cookies are built when asked for.
+ */
 final class RequestView implements HttpRequest {
     private static final byte[] NO_BODY = new byte[0];
+    private static final Map<String, String> KNOWN_NAMES = new java.util.HashMap<>();
 
-    private final RequestHead head;
+    static {
+        for (String name : Set.of("host", "upgrade", "connection", "origin", "cookie", "user-agent", "pragma",
+                "cache-control", "accept", "accept-encoding", "accept-language", "authorization",
+                "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions",
+                "content-length", "content-type", "x-forwarded-for", "x-real-ip")) {
+            KNOWN_NAMES.put(name, name);
+        }
+    }
+
+    private final String method;
+    private final String target;
+    private final String path;
+    private final String query;
+    /** Lower-case name, value, name, value, ... grouped by name in the order names first appeared. */
+    private final String[] fields;
     private final InetSocketAddress remoteAddress;
     private final byte[] body;
     private final List<String> offeredSubprotocols;
-    private Map<String, String> cookies;
 
     RequestView(RequestHead head, InetSocketAddress remoteAddress, byte[] body, List<String> offeredSubprotocols) {
-        this.head = head;
+        this.method = head.method();
+        this.target = head.target();
+        this.path = head.path();
+        this.query = head.query();
+        Map<String, List<String>> map = head.headers().asMap();
+        int count = 0;
+        for (List<String> values : map.values()) {
+            count += values.size();
+        }
+        String[] compact = new String[2 * count];
+        int i = 0;
+        for (Map.Entry<String, List<String>> entry : map.entrySet()) {
+            String name = KNOWN_NAMES.getOrDefault(entry.getKey(), entry.getKey());
+            for (String value : entry.getValue()) {
+                compact[i++] = name;
+                compact[i++] = value;
+            }
+        }
+        this.fields = compact;
         this.remoteAddress = remoteAddress;
         this.body = body == null ? NO_BODY : body;
         this.offeredSubprotocols = List.copyOf(offeredSubprotocols);
     }
 
-    RequestHead head() {
-        return head;
-    }
-
     @Override
     public String method() {
-        return head.method();
+        return method;
     }
 
     @Override
     public String path() {
-        return head.path();
+        return path;
     }
 
     @Override
     public String query() {
-        return head.query();
+        return query;
     }
 
     @Override
     public Optional<String> header(String name) {
-        return Optional.ofNullable(head.headers().first(name));
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < fields.length; i += 2) {
+            if (fields[i].equals(lower)) {
+                return Optional.of(fields[i + 1]);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
     public List<String> headers(String name) {
-        return head.headers().all(name);
+        String lower = name.toLowerCase(Locale.ROOT);
+        List<String> values = new ArrayList<>(2);
+        for (int i = 0; i < fields.length; i += 2) {
+            if (fields[i].equals(lower)) {
+                values.add(fields[i + 1]);
+            }
+        }
+        return Collections.unmodifiableList(values);
     }
 
     @Override
     public Map<String, List<String>> headers() {
-        return head.headers().asMap();
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (int i = 0; i < fields.length; i += 2) {
+            map.computeIfAbsent(fields[i], k -> new ArrayList<>(2)).add(fields[i + 1]);
+        }
+        map.replaceAll((k, v) -> Collections.unmodifiableList(v));
+        return Collections.unmodifiableMap(map);
     }
 
     @Override
-    public synchronized Map<String, String> cookies() {
-        if (cookies == null) {
-            cookies = parseCookies(head.headers().all("cookie"));
-        }
-        return cookies;
+    public Map<String, String> cookies() {
+        return parseCookies(headers("cookie"));
     }
 
     @Override
@@ -85,7 +136,7 @@ final class RequestView implements HttpRequest {
 
     @Override
     public String toString() {
-        return head.method() + " " + head.target() + " from " + remoteAddress;
+        return method + " " + target + " from " + remoteAddress;
     }
 
     /**

@@ -78,6 +78,9 @@ class ConcurrencyTest extends ServerTestSupport {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> recorder.closed.size() == CONNECTIONS);
         assertEquals(0, server.metrics().openConnections());
+        assertEquals(CONNECTIONS, recorder.closeCalls.size());
+        assertTrue(recorder.closeCalls.values().stream().allMatch(calls -> calls.get() == 1));
+        assertEquals(Long.valueOf(CONNECTIONS), server.metrics().closesByCode().get(CloseCodes.ABNORMAL_CLOSURE));
     }
 
     @Test

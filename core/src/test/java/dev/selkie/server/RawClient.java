@@ -31,7 +31,15 @@ final class RawClient implements Closeable {
     }
 
     RawClient(int port, int readTimeoutMillis) throws IOException {
+        this(port, readTimeoutMillis, 0);
+    }
+
+    /** @param receiveBuffer SO_RCVBUF to set before connecting (a small one makes a slow reader); 0 for the default */
+    RawClient(int port, int readTimeoutMillis, int receiveBuffer) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(readTimeoutMillis);
@@ -56,7 +64,11 @@ final class RawClient implements Closeable {
 
     /** Connects, upgrades, and checks the 101. */
     static RawClient open(int port, String... extraHeaders) throws IOException {
-        RawClient client = new RawClient(port);
+        return open(new RawClient(port), extraHeaders);
+    }
+
+    /** Upgrades an unconnected client and checks the 101. */
+    static RawClient open(RawClient client, String... extraHeaders) throws IOException {
         client.write(upgradeRequest("/", extraHeaders));
         String head = client.readHead();
         assertTrue(head.startsWith("HTTP/1.1 101 "), head);

@@ -266,4 +266,37 @@ class RawProtocolTest extends ServerTestSupport {
                     (second.text() + third.text()).getBytes(StandardCharsets.US_ASCII));
         }
     }
+
+    @Test
+    void metricsCountExactlyWhatCrossedTheWire() throws Exception {
+        Recorder recorder = new Recorder(true);
+        WebSocketServer server = echoServer(recorder);
+        byte[] request = RawClient.upgradeRequest("/").getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = ClientFrames.frame(Opcode.TEXT).payload("12345").build();
+        int responseLength;
+        try (RawClient client = new RawClient(server.port())) {
+            client.write(request);
+            responseLength = client.readHead().length();
+            for (int i = 0; i < 3; i++) {
+                client.write(frame);
+                assertEquals("12345", client.readFrame().text());
+            }
+            client.write(ClientFrames.frame(Opcode.CLOSE).payload(new byte[] {0x03, (byte) 0xE8}).build());
+            assertEquals(1000, client.readCloseCode());
+            assertTrue(client.closedByServer());
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.closed.size() == 1);
+        dev.selkie.ServerMetrics m = server.metrics();
+        assertEquals(3, m.messagesIn());
+        assertEquals(3, m.messagesOut());
+        // client frames carry a 4-byte mask: 2 + 4 + 5 per message, close 2 + 4 + 2
+        assertEquals(request.length + 3 * 11 + 8, m.bytesIn());
+        // server frames: 2 + 5 per message, close echo 2 + 2
+        assertEquals(responseLength + 3 * 7 + 4, m.bytesOut());
+        assertEquals(0, m.queuedBytes());
+        assertEquals(0, m.openConnections());
+        assertEquals(java.util.Map.of(1000, 1L), m.closesByCode());
+        assertEquals(java.util.Map.of(), m.rejectedHandshakes());
+        assertEquals(0, m.droppedMessages());
+    }
 }

@@ -13,6 +13,12 @@ abstract class ServerTestSupport {
     static final Duration STOP = Duration.ofSeconds(2);
     private final List<WebSocketServer> servers = new ArrayList<>();
 
+    static {
+        org.awaitility.Awaitility.setDefaultPollDelay(Duration.ZERO);
+        org.awaitility.Awaitility.setDefaultPollInterval(Duration.ofMillis(10));
+        org.awaitility.Awaitility.setDefaultTimeout(Duration.ofSeconds(10));
+    }
+
     /** A builder bound to 127.0.0.1 on a free port. */
     static WebSocketServer.Builder builder() {
         return WebSocketServer.builder().host("127.0.0.1").port(0);
