@@ -46,6 +46,13 @@ public final class BrowserSupport {
         Assumptions.abort(why);
     }
 
+    /** Saves a screenshot to {@code target/screenshots/NAME.png} for people to look at (not asserted). */
+    public static void screenshot(org.openqa.selenium.TakesScreenshot browser, String name) throws IOException {
+        Path dir = Files.createDirectories(Paths.get("target", "screenshots"));
+        byte[] png = browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+        Files.write(dir.resolve(name + ".png"), png);
+    }
+
     /** A new headless browser with a fresh profile in {@code profiles}. */
     public static ChromeDriver start(Path profiles) throws IOException {
         requireChromium();
