@@ -10,6 +10,8 @@ public final class CloseStatus {
      * or 3000-4999. A received close with another code is a protocol error (1002).
      */
     public static boolean isValidOnWire(int code) {
-        throw new UnsupportedOperationException("skeleton");
+        return (code >= 1000 && code <= 1003)
+                || (code >= 1007 && code <= 1014)
+                || (code >= 3000 && code <= 4999);
     }
 }

@@ -1,20 +1,40 @@
 package dev.selkie.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
-/** Encodes server frames: unmasked, with the shortest length encoding (RFC 6455 section 5.2). */
+/**
+ * Encodes server frames: unmasked, with the shortest length encoding (RFC 6455 section 5.2).
+ *
+ * <p>Every method builds its result in one heap buffer, writing each header and payload byte once.
+ */
 public final class FrameEncoder {
+    /** The largest close reason in UTF-8 bytes: a control payload holds 125 bytes, 2 are the code. */
+    public static final int MAX_CLOSE_REASON_BYTES = 123;
+
     private FrameEncoder() {
     }
 
     /** Header size in bytes for a server frame with this payload length (2, 4 or 10). */
     public static int headerSize(long payloadLength) {
-        throw new UnsupportedOperationException("skeleton");
+        if (payloadLength < 0) {
+            throw new IllegalArgumentException("negative payload length " + payloadLength);
+        }
+        return payloadLength <= 125 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
     }
 
     /** Writes a server frame header at {@code dst}'s position. */
     public static void writeHeader(ByteBuffer dst, boolean fin, int opcode, long payloadLength) {
-        throw new UnsupportedOperationException("skeleton");
+        int first = (fin ? 0x80 : 0) | checkOpcode(opcode);
+        if (payloadLength < 0) {
+            throw new IllegalArgumentException("negative payload length " + payloadLength);
+        } else if (payloadLength <= 125) {
+            dst.put((byte) first).put((byte) payloadLength);
+        } else if (payloadLength <= 0xFFFF) {
+            dst.put((byte) first).put((byte) 126).putShort((short) payloadLength);
+        } else {
+            dst.put((byte) first).put((byte) 127).putLong(payloadLength);
+        }
     }
 
     /**
@@ -22,7 +42,14 @@ public final class FrameEncoder {
      * to read; {@code payload}'s position is not changed.
      */
     public static ByteBuffer frame(int opcode, boolean fin, ByteBuffer payload) {
-        throw new UnsupportedOperationException("skeleton");
+        int len = payload.remaining();
+        if (Opcode.isControl(opcode) && (len > 125 || !fin)) {
+            throw new IllegalArgumentException("control frames carry at most 125 bytes and are never fragmented");
+        }
+        ByteBuffer out = ByteBuffer.allocate(headerSize(len) + len);
+        writeHeader(out, fin, opcode, len);
+        out.put(out.position(), payload, payload.position(), len);
+        return out.position(out.capacity()).flip();
     }
 
     /**
@@ -31,16 +58,194 @@ public final class FrameEncoder {
      * the last) of at most {@code fragmentSize} payload bytes each.
      */
     public static ByteBuffer message(int opcode, ByteBuffer payload, int fragmentSize) {
-        throw new UnsupportedOperationException("skeleton");
+        int len = payload.remaining();
+        if (fragmentSize <= 0 || len <= fragmentSize) {
+            return frame(opcode, true, payload);
+        }
+        if (Opcode.isControl(opcode)) {
+            throw new IllegalArgumentException("control frames are never fragmented");
+        }
+        ByteBuffer out = ByteBuffer.allocate(fragmentedSize(len, fragmentSize));
+        int src = payload.position();
+        int done = 0;
+        while (done < len) {
+            int n = Math.min(fragmentSize, len - done);
+            writeHeader(out, done + n == len, done == 0 ? opcode : Opcode.CONTINUATION, n);
+            out.put(out.position(), payload, src + done, n);
+            out.position(out.position() + n);
+            done += n;
+        }
+        return out.flip();
     }
 
-    /** A text message frame (UTF-8). */
+    /** A text message frame (UTF-8), fragmented like {@link #message(int, ByteBuffer, int)}. */
     public static ByteBuffer text(String text, int fragmentSize) {
-        throw new UnsupportedOperationException("skeleton");
+        int len = utf8Length(text);
+        boolean ascii = len == text.length();
+        if (fragmentSize <= 0 || len <= fragmentSize) {
+            int header = headerSize(len);
+            byte[] out = new byte[header + len];
+            writeHeader(ByteBuffer.wrap(out), true, Opcode.TEXT, len);
+            if (ascii) {
+                copyAscii(text, 0, len, out, header);
+            } else {
+                new Utf8Writer(out, header, len, 0).write(text);
+            }
+            return ByteBuffer.wrap(out);
+        }
+        byte[] out = new byte[fragmentedSize(len, fragmentSize)];
+        if (ascii) {
+            ByteBuffer headers = ByteBuffer.wrap(out);
+            int done = 0;
+            while (done < len) {
+                int n = Math.min(fragmentSize, len - done);
+                writeHeader(headers, done + n == len, done == 0 ? Opcode.TEXT : Opcode.CONTINUATION, n);
+                copyAscii(text, done, n, out, headers.position());
+                headers.position(headers.position() + n);
+                done += n;
+            }
+        } else {
+            new Utf8Writer(out, 0, len, fragmentSize).write(text);
+        }
+        return ByteBuffer.wrap(out);
     }
 
-    /** A close frame; {@code code} 0 means no status code (empty payload). Reason truncated never: must fit 123 bytes. */
+    /**
+     * A close frame; {@code code} 0 means no status code (empty payload, and then the reason must be
+     * empty). The reason is never truncated: it must fit {@value #MAX_CLOSE_REASON_BYTES} UTF-8
+     * bytes.
+     *
+     * @throws IllegalArgumentException if the code may not be sent ({@link CloseStatus#isValidOnWire})
+     *     or the reason is too long
+     */
     public static ByteBuffer close(int code, String reason) {
-        throw new UnsupportedOperationException("skeleton");
+        String why = reason == null ? "" : reason;
+        if (code == 0) {
+            if (!why.isEmpty()) {
+                throw new IllegalArgumentException("a close reason needs a status code");
+            }
+            return ByteBuffer.wrap(new byte[] {(byte) (0x80 | Opcode.CLOSE), 0});
+        }
+        if (!CloseStatus.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        byte[] reasonBytes = why.getBytes(StandardCharsets.UTF_8);
+        if (reasonBytes.length > MAX_CLOSE_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason of " + reasonBytes.length + " bytes exceeds "
+                    + MAX_CLOSE_REASON_BYTES);
+        }
+        int len = 2 + reasonBytes.length;
+        ByteBuffer out = ByteBuffer.allocate(2 + len);
+        out.put((byte) (0x80 | Opcode.CLOSE)).put((byte) len).putShort((short) code).put(reasonBytes);
+        return out.flip();
+    }
+
+    /** Bytes of a message of {@code len} payload bytes cut into frames of {@code fragmentSize}. */
+    private static int fragmentedSize(int len, int fragmentSize) {
+        int full = len / fragmentSize;
+        int rest = len % fragmentSize;
+        long size = (long) full * (headerSize(fragmentSize) + fragmentSize) + (rest == 0 ? 0 : headerSize(rest) + rest);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("message too large for one buffer: " + size);
+        }
+        return (int) size;
+    }
+
+    private static int checkOpcode(int opcode) {
+        if (opcode < 0 || opcode > 0xF || Opcode.isReserved(opcode)) {
+            throw new IllegalArgumentException("not a frame opcode: " + opcode);
+        }
+        return opcode;
+    }
+
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): low 8 bits per char, no copy
+    private static void copyAscii(String s, int from, int count, byte[] dst, int at) {
+        s.getBytes(from, from + count, dst, at);
+    }
+
+    /** UTF-8 length of a string as {@link String#getBytes} encodes it (a lone surrogate is one '?'). */
+    static int utf8Length(String s) {
+        int n = s.length();
+        long len = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    len += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    len += 2; // 4 bytes for the pair of 2 chars
+                    i++;
+                } else if (!Character.isSurrogate(c)) {
+                    len += 2;
+                }
+            }
+        }
+        if (len > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("text too large: " + len + " UTF-8 bytes");
+        }
+        return (int) len;
+    }
+
+    /**
+     * Encodes chars as UTF-8 into an array, inserting a frame header whenever a fragment of {@code
+     * fragmentSize} payload bytes is full (a character may span two fragments; the receiver
+     * validates UTF-8 per message). With fragment size 0 it writes the payload only.
+     */
+    private static final class Utf8Writer {
+        private final byte[] out;
+        private final int total;
+        private final int fragmentSize;
+        private int pos;
+        private int written;
+        private int fragmentEnd;
+
+        Utf8Writer(byte[] out, int pos, int total, int fragmentSize) {
+            this.out = out;
+            this.pos = pos;
+            this.total = total;
+            this.fragmentSize = fragmentSize;
+            this.fragmentEnd = fragmentSize > 0 ? 0 : Integer.MAX_VALUE;
+        }
+
+        void write(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    put(c);
+                } else if (c < 0x800) {
+                    put(0xC0 | (c >> 6));
+                    put(0x80 | (c & 0x3F));
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    put(0xF0 | (cp >> 18));
+                    put(0x80 | ((cp >> 12) & 0x3F));
+                    put(0x80 | ((cp >> 6) & 0x3F));
+                    put(0x80 | (cp & 0x3F));
+                } else if (Character.isSurrogate(c)) {
+                    put('?');
+                } else {
+                    put(0xE0 | (c >> 12));
+                    put(0x80 | ((c >> 6) & 0x3F));
+                    put(0x80 | (c & 0x3F));
+                }
+            }
+        }
+
+        private void put(int b) {
+            if (written == fragmentEnd) {
+                startFragment();
+            }
+            out[pos++] = (byte) b;
+            written++;
+        }
+
+        private void startFragment() {
+            int n = Math.min(fragmentSize, total - written);
+            ByteBuffer header = ByteBuffer.wrap(out, pos, out.length - pos);
+            writeHeader(header, written + n == total, written == 0 ? Opcode.TEXT : Opcode.CONTINUATION, n);
+            pos = header.position();
+            fragmentEnd = written + n;
+        }
     }
 }

@@ -1,28 +1,212 @@
 package dev.selkie.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** Encodes the HTTP responses a WebSocket server writes. */
+/**
+ * Encodes the HTTP responses a WebSocket server writes. Header names must be tokens and header
+ * values must not contain control characters other than tab (so no CR or LF: no header injection)
+ * nor characters above U+00FF; otherwise {@link IllegalArgumentException}. Headers that the
+ * encoder computes itself are not taken from the caller's map (see each method).
+ */
 public final class HttpResponses {
+    private static final Set<String> HANDSHAKE_HEADERS = Set.of("upgrade", "connection", "sec-websocket-accept",
+            "sec-websocket-protocol", "sec-websocket-extensions", "content-length", "transfer-encoding");
+    private static final Set<String> FRAMING_HEADERS = Set.of("connection", "content-length", "transfer-encoding");
+
     private HttpResponses() {
     }
 
     /**
      * {@code HTTP/1.1 101 Switching Protocols} with {@code Upgrade: websocket}, {@code Connection:
      * Upgrade}, {@code Sec-WebSocket-Accept}, and, when non-null, {@code Sec-WebSocket-Protocol}
-     * and {@code Sec-WebSocket-Extensions}, then {@code extraHeaders}.
+     * and {@code Sec-WebSocket-Extensions}, then {@code extraHeaders} (may be null). Extra headers
+     * named like one of those, or {@code Content-Length} / {@code Transfer-Encoding}, are skipped:
+     * they would break the handshake.
+     *
+     * @throws IllegalArgumentException if a header name is not a token or a value has CR, LF or
+     *     another control character
      */
     public static ByteBuffer switchingProtocols(String acceptKey, String subprotocol, String extensions,
                                                 Map<String, String> extraHeaders) {
-        throw new UnsupportedOperationException("skeleton");
+        StringBuilder sb = new StringBuilder(160);
+        sb.append("HTTP/1.1 101 Switching Protocols\r\n");
+        header(sb, "Upgrade", "websocket");
+        header(sb, "Connection", "Upgrade");
+        header(sb, "Sec-WebSocket-Accept", acceptKey);
+        if (subprotocol != null) {
+            header(sb, "Sec-WebSocket-Protocol", subprotocol);
+        }
+        if (extensions != null) {
+            header(sb, "Sec-WebSocket-Extensions", extensions);
+        }
+        extraHeaders(sb, extraHeaders, HANDSHAKE_HEADERS);
+        sb.append("\r\n");
+        return ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /**
      * A complete response with the standard reason phrase, the given headers, {@code
-     * Content-Length} and {@code Connection: close}.
+     * Content-Length} and {@code Connection: close}. {@code Connection}, {@code Content-Length} and
+     * {@code Transfer-Encoding} in {@code headers} are skipped. A 204 response has no {@code
+     * Content-Length} (RFC 7230 section 3.3.2) and must have an empty body.
+     *
+     * @param status 200 to 599
+     * @param headers extra headers, may be null
+     * @param body the body, may be null for none
+     * @throws IllegalArgumentException for a status outside 200-599, a body with 204, or a bad header
      */
     public static ByteBuffer response(int status, Map<String, String> headers, byte[] body) {
-        throw new UnsupportedOperationException("skeleton");
+        if (status < 200 || status > 599) {
+            throw new IllegalArgumentException("status must be 200-599: " + status);
+        }
+        byte[] content = body == null ? new byte[0] : body;
+        if (status == 204 && content.length > 0) {
+            throw new IllegalArgumentException("a 204 response has no body");
+        }
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("HTTP/1.1 ").append(status).append(' ').append(reasonPhrase(status)).append("\r\n");
+        extraHeaders(sb, headers, FRAMING_HEADERS);
+        if (status != 204) {
+            header(sb, "Content-Length", Integer.toString(content.length));
+        }
+        header(sb, "Connection", "close");
+        sb.append("\r\n");
+        byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer out = ByteBuffer.allocate(head.length + content.length);
+        out.put(head).put(content).flip();
+        return out;
+    }
+
+    /**
+     * A {@code text/plain; charset=utf-8} error response whose body is {@code reason} and a line
+     * feed: the answer to a request head the {@link HttpRequestParser} refused (400, 431).
+     *
+     * @param status 400 to 599
+     */
+    public static ByteBuffer textError(int status, String reason) {
+        return textError(status, reason, null);
+    }
+
+    /**
+     * The answer to an upgrade request {@link Handshake#check} rejected: its status, its reason as
+     * a text body and, for 426, {@code Sec-WebSocket-Version: 13} (RFC 6455 section 4.4).
+     *
+     * @throws IllegalArgumentException if the check is not a {@link HandshakeCheck.Kind#REJECT}
+     */
+    public static ByteBuffer handshakeRejection(HandshakeCheck check) {
+        if (check.kind() != HandshakeCheck.Kind.REJECT) {
+            throw new IllegalArgumentException("not a rejection: " + check.kind());
+        }
+        return textError(check.status(), check.reason(),
+                check.status() == 426 ? Map.of("Sec-WebSocket-Version", Handshake.VERSION) : null);
+    }
+
+    private static ByteBuffer textError(int status, String reason, Map<String, String> extra) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("not an error status: " + status);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "text/plain; charset=utf-8");
+        if (extra != null) {
+            headers.putAll(extra);
+        }
+        String body = (reason == null ? reasonPhrase(status) : reason) + "\n";
+        return response(status, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The standard reason phrase of {@code status} (RFC 9110 section 15), or the empty string. */
+    public static String reasonPhrase(int status) {
+        switch (status) {
+            case 100: return "Continue";
+            case 101: return "Switching Protocols";
+            case 200: return "OK";
+            case 201: return "Created";
+            case 202: return "Accepted";
+            case 203: return "Non-Authoritative Information";
+            case 204: return "No Content";
+            case 205: return "Reset Content";
+            case 206: return "Partial Content";
+            case 300: return "Multiple Choices";
+            case 301: return "Moved Permanently";
+            case 302: return "Found";
+            case 303: return "See Other";
+            case 304: return "Not Modified";
+            case 307: return "Temporary Redirect";
+            case 308: return "Permanent Redirect";
+            case 400: return "Bad Request";
+            case 401: return "Unauthorized";
+            case 402: return "Payment Required";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 405: return "Method Not Allowed";
+            case 406: return "Not Acceptable";
+            case 407: return "Proxy Authentication Required";
+            case 408: return "Request Timeout";
+            case 409: return "Conflict";
+            case 410: return "Gone";
+            case 411: return "Length Required";
+            case 412: return "Precondition Failed";
+            case 413: return "Payload Too Large";
+            case 414: return "URI Too Long";
+            case 415: return "Unsupported Media Type";
+            case 416: return "Range Not Satisfiable";
+            case 417: return "Expectation Failed";
+            case 421: return "Misdirected Request";
+            case 422: return "Unprocessable Entity";
+            case 426: return "Upgrade Required";
+            case 428: return "Precondition Required";
+            case 429: return "Too Many Requests";
+            case 431: return "Request Header Fields Too Large";
+            case 500: return "Internal Server Error";
+            case 501: return "Not Implemented";
+            case 502: return "Bad Gateway";
+            case 503: return "Service Unavailable";
+            case 504: return "Gateway Timeout";
+            case 505: return "HTTP Version Not Supported";
+            default: return "";
+        }
+    }
+
+    private static void extraHeaders(StringBuilder sb, Map<String, String> headers, Set<String> computed) {
+        if (headers == null) {
+            return;
+        }
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            String name = e.getKey();
+            checkName(name);
+            if (!computed.contains(name.toLowerCase(Locale.ROOT))) {
+                header(sb, name, e.getValue());
+            }
+        }
+    }
+
+    private static void header(StringBuilder sb, String name, String value) {
+        checkName(name);
+        if (value == null) {
+            throw new IllegalArgumentException("header " + name + " has no value");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n') {
+                throw new IllegalArgumentException("CR or LF in the value of header " + name);
+            }
+            if (!HttpChars.isFieldValueChar(c)) {
+                throw new IllegalArgumentException("invalid character U+" + Integer.toHexString(c)
+                        + " in the value of header " + name);
+            }
+        }
+        sb.append(name).append(": ").append(value).append("\r\n");
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !HttpChars.isToken(name)) {
+            throw new IllegalArgumentException("header name is not a token: " + (name == null ? null
+                    : name.replace("\r", "\\r").replace("\n", "\\n")));
+        }
     }
 }

@@ -16,4 +16,9 @@ public final class Opcode {
     public static boolean isControl(int opcode) {
         return (opcode & 0x8) != 0;
     }
+
+    /** Whether the opcode is one RFC 6455 reserves for future use (0x3-0x7 and 0xB-0xF). */
+    public static boolean isReserved(int opcode) {
+        return (opcode >= 0x3 && opcode <= 0x7) || opcode >= 0xB;
+    }
 }

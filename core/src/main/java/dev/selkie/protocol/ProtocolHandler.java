@@ -14,7 +14,10 @@ public interface ProtocolHandler {
     /** A complete binary message; the buffer is fresh and belongs to the callee. */
     void onBinary(ByteBuffer data);
 
-    /** A ping; its pong has already been passed to {@link #sendFrame(ByteBuffer)}. */
+    /**
+     * A ping; its pong has already been passed to {@link #sendFrame(ByteBuffer)} (unless this side
+     * had sent a close frame: then no pong is sent).
+     */
     void onPing(ByteBuffer payload);
 
     /** A pong. */

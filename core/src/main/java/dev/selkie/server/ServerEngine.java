@@ -2,63 +2,287 @@ package dev.selkie.server;
 
 import dev.selkie.ServerMetrics;
 import dev.selkie.WebSocket;
+import dev.selkie.protocol.FrameEncoder;
+import dev.selkie.protocol.Opcode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The running server behind {@code WebSocketServer}: acceptor, event loops, topics, metrics. */
+/**
+ * The running server behind {@code WebSocketServer}: the listening socket, the event loops (loop 0
+ * also accepts and deals connections round-robin), broadcast and topic fan-out, and metrics.
+ */
 public final class ServerEngine {
-    private final ServerConfig config;
+    private static final Logger log = LoggerFactory.getLogger(ServerEngine.class);
+    /** Extra time given to loops to finish after the stop deadline before stop() gives up waiting. */
+    private static final long JOIN_GRACE_MILLIS = 10_000;
 
+    private enum Lifecycle { NEW, RUNNING, STOPPED }
+
+    private final ServerConfig config;
+    /** Sockets registered with a loop and not yet closed (WebSocket, HTTP and handshaking). */
+    private final AtomicInteger connections = new AtomicInteger();
+    private Lifecycle lifecycle = Lifecycle.NEW;
+    private volatile EventLoop[] loops = new EventLoop[0];
+    private volatile InetSocketAddress boundAddress;
+    /** Round-robin position; used only by the accepting loop's thread. */
+    private int nextLoop;
+
+    /** An engine for this configuration; nothing is bound until {@link #start()}. */
     public ServerEngine(ServerConfig config) {
-        this.config = config;
+        this.config = Objects.requireNonNull(config, "config");
     }
 
+    /** The configuration. */
     public ServerConfig config() {
         return config;
     }
 
-    public void start() throws IOException {
-        throw new UnsupportedOperationException("skeleton");
+    /**
+     * Binds, opens the selectors and starts the loop threads; the socket accepts when this returns.
+     *
+     * @throws IllegalStateException if already started or stopped
+     */
+    public synchronized void start() throws IOException {
+        if (lifecycle != Lifecycle.NEW) {
+            throw new IllegalStateException("server already " + (lifecycle == Lifecycle.RUNNING ? "started" : "stopped"));
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        EventLoop[] created = new EventLoop[config.loops()];
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(config.address(), config.backlog());
+            channel.configureBlocking(false);
+            for (int i = 0; i < created.length; i++) {
+                created[i] = new EventLoop(this, i);
+            }
+            created[0].acceptOn(channel);
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            for (EventLoop loop : created) {
+                if (loop != null) {
+                    loop.stop(System.nanoTime());
+                }
+            }
+            throw e;
+        }
+        boundAddress = (InetSocketAddress) channel.getLocalAddress();
+        loops = created;
+        for (EventLoop loop : created) {
+            loop.start();
+        }
+        lifecycle = Lifecycle.RUNNING;
+        log.debug("listening on {} with {} event loop(s)", boundAddress, created.length);
     }
 
-    public void stop(Duration timeout) {
-        throw new UnsupportedOperationException("skeleton");
+    /**
+     * Stops gracefully: no more accepts, close 1001 to every open connection, wait up to {@code
+     * timeout} for the closing handshakes, then close the rest, the selectors and the threads.
+     * Idempotent; returns when the loop threads have ended.
+     */
+    public synchronized void stop(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (lifecycle != Lifecycle.RUNNING) {
+            lifecycle = Lifecycle.STOPPED;
+            return;
+        }
+        lifecycle = Lifecycle.STOPPED;
+        long nanos = timeout.compareTo(Duration.ofDays(1)) > 0 ? TimeUnit.DAYS.toNanos(1) : timeout.toNanos();
+        long deadline = System.nanoTime() + Math.max(0, nanos);
+        EventLoop[] all = loops;
+        boolean interrupted = false;
+        try {
+            // the acceptor first, so no accepted socket is handed to a loop that already ended
+            all[0].stop(deadline);
+            if (!all[0].inLoop() && !all[0].awaitAcceptorClosed(TimeUnit.NANOSECONDS.toMillis(nanos) + JOIN_GRACE_MILLIS)) {
+                log.warn("acceptor did not stop in time");
+            }
+            for (int i = 1; i < all.length; i++) {
+                all[i].stop(deadline);
+            }
+            long joinMillis = TimeUnit.NANOSECONDS.toMillis(nanos) + JOIN_GRACE_MILLIS;
+            for (EventLoop loop : all) {
+                if (loop.inLoop()) {
+                    continue; // stop() called by a listener on this loop: it ends when the call returns
+                }
+                loop.join(joinMillis);
+                if (loop.thread().isAlive()) {
+                    log.warn("{} did not stop within {} ms", loop.thread().getName(), joinMillis);
+                }
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        log.debug("stopped {}", boundAddress);
     }
 
+    /** The bound port, or the configured one before start. */
     public int port() {
-        throw new UnsupportedOperationException("skeleton");
+        InetSocketAddress bound = boundAddress;
+        return bound != null ? bound.getPort() : config.address().getPort();
     }
 
+    /** The bound address, or the configured one before start. */
     public InetSocketAddress boundAddress() {
-        throw new UnsupportedOperationException("skeleton");
+        InetSocketAddress bound = boundAddress;
+        return bound != null ? bound : config.address();
     }
 
-    /** @param recipients null for every open connection */
+    /**
+     * Queues a text message to every open connection, or to {@code recipients}; encoded once.
+     *
+     * @param recipients null for every open connection
+     */
     public void broadcast(String text, Collection<? extends WebSocket> recipients) {
-        throw new UnsupportedOperationException("skeleton");
+        Objects.requireNonNull(text, "text");
+        deliver(FrameEncoder.text(text, config.outgoingFragmentSize()), recipients);
     }
 
-    /** @param recipients null for every open connection */
+    /**
+     * Queues a binary message to every open connection, or to {@code recipients}; encoded once.
+     *
+     * @param recipients null for every open connection
+     */
     public void broadcast(ByteBuffer data, Collection<? extends WebSocket> recipients) {
-        throw new UnsupportedOperationException("skeleton");
+        Objects.requireNonNull(data, "data");
+        deliver(FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()), recipients);
     }
 
+    private void deliver(ByteBuffer frame, Collection<? extends WebSocket> recipients) {
+        ByteBuffer shared = frame.asReadOnlyBuffer();
+        if (recipients == null) {
+            for (EventLoop loop : loops) {
+                loop.broadcast(shared);
+            }
+            return;
+        }
+        for (WebSocket ws : recipients) {
+            if (!(ws instanceof Connection connection) || connection.loop().engine() != this) {
+                throw new IllegalArgumentException("not a connection of this server: " + ws);
+            }
+            connection.offer(shared.duplicate());
+        }
+    }
+
+    /**
+     * Queues a text message to every subscriber of {@code topic}; encoded once.
+     *
+     * @return subscribers on the calling loop it was queued for, plus the subscribers other loops
+     *     had when it was handed to them
+     */
     public int publish(String topic, String text) {
-        throw new UnsupportedOperationException("skeleton");
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(text, "text");
+        if (subscriberCount(topic) == 0) {
+            return 0;
+        }
+        return publishFrame(topic, FrameEncoder.text(text, config.outgoingFragmentSize()));
     }
 
+    /** Queues a binary message to every subscriber of {@code topic}; encoded once. */
     public int publish(String topic, ByteBuffer data) {
-        throw new UnsupportedOperationException("skeleton");
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(data, "data");
+        if (subscriberCount(topic) == 0) {
+            return 0;
+        }
+        return publishFrame(topic, FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()));
     }
 
+    private int publishFrame(String topic, ByteBuffer frame) {
+        ByteBuffer shared = frame.asReadOnlyBuffer();
+        int count = 0;
+        for (EventLoop loop : loops) {
+            if (loop.inLoop()) {
+                count += loop.topics().publish(topic, shared);
+            } else {
+                int subscribers = loop.topics().count(topic);
+                if (subscribers > 0) {
+                    count += subscribers;
+                    loop.execute(() -> loop.topics().publish(topic, shared));
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Connections subscribed to {@code topic} now (as last recorded by each loop). */
     public int subscriberCount(String topic) {
-        throw new UnsupportedOperationException("skeleton");
+        int count = 0;
+        for (EventLoop loop : loops) {
+            count += loop.topics().count(topic);
+        }
+        return count;
     }
 
+    /** A snapshot of the counters, summed over the loops. */
     public ServerMetrics metrics() {
-        throw new UnsupportedOperationException("skeleton");
+        long open = 0;
+        long accepted = 0;
+        long messagesIn = 0;
+        long messagesOut = 0;
+        long bytesIn = 0;
+        long bytesOut = 0;
+        long queued = 0;
+        long dropped = 0;
+        long rttSum = 0;
+        long rttCount = 0;
+        Map<String, Long> rejected = new HashMap<>();
+        Map<Integer, Long> closes = new HashMap<>();
+        for (EventLoop loop : loops) {
+            LoopMetrics m = loop.metrics();
+            open += m.openConnections;
+            accepted += m.acceptedHandshakes;
+            messagesIn += m.messagesIn;
+            messagesOut += m.messagesOut;
+            bytesIn += m.bytesIn;
+            bytesOut += m.bytesOut;
+            queued += m.queuedBytes;
+            dropped += m.droppedMessages.sum();
+            rttSum += m.pingRoundTripMicrosSum;
+            rttCount += m.pingRoundTrips;
+            m.rejectedHandshakes.forEach((k, v) -> rejected.merge(k, v, Long::sum));
+            m.closesByCode.forEach((k, v) -> closes.merge(k, v, Long::sum));
+        }
+        return new ServerMetrics(open, accepted, rejected, messagesIn, messagesOut, bytesIn, bytesOut,
+                Math.max(0, queued), dropped, closes, rttCount == 0 ? 0 : rttSum / rttCount);
+    }
+
+    /** The loop for the next accepted connection; accepting thread only. */
+    EventLoop nextLoop() {
+        EventLoop[] all = loops;
+        EventLoop loop = all[nextLoop];
+        nextLoop = nextLoop + 1 == all.length ? 0 : nextLoop + 1;
+        return loop;
+    }
+
+    boolean overCapacity() {
+        return connections.get() > config.maxConnections();
+    }
+
+    void connectionAdded() {
+        connections.incrementAndGet();
+    }
+
+    void connectionRemoved() {
+        connections.decrementAndGet();
     }
 }

@@ -1,0 +1,1229 @@
+package dev.selkie.server;
+
+import dev.selkie.CloseCodes;
+import dev.selkie.HandshakeDecision;
+import dev.selkie.HttpRequest;
+import dev.selkie.HttpResponse;
+import dev.selkie.SendResult;
+import dev.selkie.SlowConsumerPolicy;
+import dev.selkie.WebSocket;
+import dev.selkie.WebSocketListener;
+import dev.selkie.protocol.CloseStatus;
+import dev.selkie.protocol.FrameEncoder;
+import dev.selkie.protocol.Handshake;
+import dev.selkie.protocol.HandshakeCheck;
+import dev.selkie.protocol.HttpRequestParser;
+import dev.selkie.protocol.HttpResponses;
+import dev.selkie.protocol.Opcode;
+import dev.selkie.protocol.ProtocolHandler;
+import dev.selkie.protocol.RequestHead;
+import dev.selkie.protocol.WebSocketProtocol;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted TCP connection and, once upgraded, its {@link WebSocket}. Owned by one {@link
+ * EventLoop}: every field without a note is touched only on that loop's thread. The public
+ * {@link WebSocket} methods may be called from any thread; they encode on the caller's thread,
+ * reserve queue space with one compare-and-set, and hand the frame to the loop (directly when
+ * called on it, else through a lock-free inbox and one coalesced wake-up).
+ *
+ * <p>As a {@link Runnable} it is the loop task that moves the inbox into the outbound queue.
+ */
+final class Connection implements WebSocket, ProtocolHandler, Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final VarHandle QUEUED;
+    private static final VarHandle INBOX_SCHEDULED;
+    private static final VarHandle SLOW_CONSUMER;
+    private static final VarHandle INBOX;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            QUEUED = lookup.findVarHandle(Connection.class, "queued", long.class);
+            INBOX_SCHEDULED = lookup.findVarHandle(Connection.class, "inboxScheduled", int.class);
+            SLOW_CONSUMER = lookup.findVarHandle(Connection.class, "slowConsumer", int.class);
+            INBOX = lookup.findVarHandle(Connection.class, "inbox", ConcurrentLinkedQueue.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final int MAX_HEADER_LINES = 128;
+    private static final int INITIAL_BODY_CAPACITY = 8 << 10;
+    private static final long DEFAULT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final byte[] NO_BODY = new byte[0];
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final EventLoop loop;
+    private final ServerConfig config;
+    private final WebSocketListener listener;
+    private final SocketChannel channel;
+    private final InetSocketAddress remoteAddress;
+    /** Listener calls go through this when an executor is configured; null means on the loop. */
+    private final SerialDispatcher dispatcher;
+    private SelectionKey key;
+    private int interestOps;
+    private boolean reading = true;
+    private boolean writeBlocked;
+    private boolean peerEof;
+    /** Written on the loop; read by any thread (send, isOpen). */
+    private volatile ConnectionState state = ConnectionState.HANDSHAKING;
+
+    // handshake
+    private HttpRequestParser parser;
+    private RequestHead httpHead;
+    private byte[] body;
+    private int bodyLength;
+    private int bodyExpected;
+    private String secWebSocketKey;
+    private ByteBuffer pendingInput;
+    private RequestView request;
+
+    // WebSocket
+    private WebSocketProtocol protocol;
+    private String subprotocol;
+    private volatile Object attachment;
+    private boolean opened;
+    private boolean closeReported;
+    private int closeCodeSent;
+    private String closeReasonSent = "";
+    private boolean receiving;
+    private int deferredCloseCode;
+    private String deferredCloseReason;
+    private Set<String> topics;
+
+    // outbound
+    private OutboundQueue out;
+    /** Frames queued by other threads, moved to {@link #out} by the loop; created on first use. */
+    @SuppressWarnings("unused") // through INBOX
+    private volatile ConcurrentLinkedQueue<ByteBuffer> inbox;
+    @SuppressWarnings("unused") // through INBOX_SCHEDULED
+    private volatile int inboxScheduled;
+    @SuppressWarnings("unused") // through SLOW_CONSUMER
+    private volatile int slowConsumer;
+    /** Bytes reserved by sends and not yet written (inbox + outbound queue); any thread. */
+    private volatile long queued;
+    /** A send reported BACKPRESSURE: fire onDrain at the low-water mark. Any thread. */
+    private volatile boolean drainWanted;
+    /** Our close frame (or the echo of the peer's) is queued: data frames are dropped. Any thread. */
+    private volatile boolean closeQueued;
+    /** close() was called: later sends are dropped, earlier ones still go out before the close frame. */
+    private volatile boolean closeRequested;
+    private boolean dirty;
+
+    // timers
+    private Timer handshakeTimer;
+    private Timer idleTimer;
+    private Timer pingTimer;
+    private Timer pongTimer;
+    private Timer closeTimer;
+    private Timer lingerTimer;
+    private long lastReadNanos;
+    private boolean awaitingPong;
+
+    /** Position in the loop's connection array. */
+    int index = -1;
+
+    Connection(EventLoop loop, SocketChannel channel, InetSocketAddress remoteAddress) {
+        this.loop = loop;
+        this.config = loop.config();
+        this.listener = config.listener();
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.dispatcher = config.executor() == null ? null : new SerialDispatcher(config.executor());
+        this.parser = new HttpRequestParser(config.maxHandshakeSize(), MAX_HEADER_LINES);
+        this.lastReadNanos = loop.now();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    ConnectionState state() {
+        return state;
+    }
+
+    void register(Selector selector) throws ClosedChannelException {
+        key = channel.register(selector, SelectionKey.OP_READ, this);
+        interestOps = SelectionKey.OP_READ;
+        long timeout = config.handshakeTimeout().toNanos();
+        if (timeout > 0) {
+            handshakeTimer = loop.schedule(this, TimerKind.HANDSHAKE, timeout);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Reading
+
+    /** The channel is readable: read once into the loop's shared buffer and consume all of it. */
+    void onReadable() {
+        ByteBuffer buffer = loop.readBuffer();
+        buffer.clear();
+        int n;
+        try {
+            n = channel.read(buffer);
+        } catch (IOException e) {
+            connectionLost(e);
+            return;
+        }
+        if (n < 0) {
+            onEndOfStream();
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        loop.metrics().bytesIn += n;
+        lastReadNanos = loop.now();
+        buffer.flip();
+        consume(buffer);
+    }
+
+    /** Feeds bytes to the current state; a state change hands the rest to the next state. */
+    private void consume(ByteBuffer in) {
+        ConnectionState before;
+        do {
+            before = state;
+            switch (before) {
+                case HANDSHAKING -> readHead(in);
+                case READING_BODY -> readBody(in);
+                case AWAITING_DECISION -> stash(in);
+                case OPEN, CLOSING -> receiveFrames(in);
+                case DRAINING, LINGERING, CLOSED -> in.position(in.limit());
+            }
+        } while (in.hasRemaining() && state != before);
+    }
+
+    private void readHead(ByteBuffer in) {
+        HttpRequestParser.Status status = parser.feed(in);
+        switch (status) {
+            case NEED_MORE -> {
+            }
+            case ERROR -> {
+                int code = parser.errorStatus();
+                String reason = parser.errorReason();
+                parser = null;
+                log.debug("bad request head from {}: {} {}", remoteAddress, code, reason);
+                reject(code, Map.of(), reason, String.valueOf(code));
+            }
+            case DONE -> {
+                RequestHead head = parser.head();
+                parser = null;
+                onRequestHead(head);
+            }
+        }
+    }
+
+    private void onRequestHead(RequestHead head) {
+        HandshakeCheck check = Handshake.check(head);
+        if (check.kind() != HandshakeCheck.Kind.REJECT && loop.engine().overCapacity()) {
+            log.debug("refusing {}: {} connections open", remoteAddress, config.maxConnections());
+            reject(503, Map.of("Retry-After", "1"), "too many connections", "503");
+            return;
+        }
+        switch (check.kind()) {
+            case REJECT -> {
+                log.debug("refusing upgrade from {}: {} {}", remoteAddress, check.status(), check.reason());
+                Map<String, String> headers = check.status() == 426
+                        ? Map.of("Sec-WebSocket-Version", "13", "Upgrade", "websocket")
+                        : Map.of();
+                reject(check.status(), headers, check.reason(), String.valueOf(check.status()));
+            }
+            case NOT_UPGRADE -> startHttpRequest(head);
+            case UPGRADE -> startUpgrade(head, check.key());
+        }
+    }
+
+    private void startHttpRequest(RequestHead head) {
+        if (head.headers().first("transfer-encoding") != null) {
+            respond(411, Map.of(), text("request bodies must have a Content-Length"));
+            return;
+        }
+        long length = contentLength(head.headers().all("content-length"));
+        if (length < 0) {
+            respond(400, Map.of(), text("invalid Content-Length"));
+            return;
+        }
+        if (length > config.maxHttpBodySize()) {
+            respond(413, Map.of(), text("request body larger than " + config.maxHttpBodySize() + " bytes"));
+            return;
+        }
+        if (length == 0) {
+            handleHttp(head, NO_BODY);
+            return;
+        }
+        if ("100-continue".equalsIgnoreCase(head.headers().first("expect"))) {
+            enqueueRaw(ByteBuffer.wrap(CONTINUE));
+        }
+        httpHead = head;
+        bodyExpected = (int) length;
+        // grow with the bytes that actually arrive, never to what the peer merely declares
+        body = new byte[Math.min(bodyExpected, INITIAL_BODY_CAPACITY)];
+        bodyLength = 0;
+        state = ConnectionState.READING_BODY;
+    }
+
+    /** Every Content-Length field must be the same decimal number; -1 if not. */
+    static long contentLength(List<String> values) {
+        long length = 0;
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            if (value.isEmpty() || value.length() > 18) {
+                return -1;
+            }
+            long parsed = 0;
+            for (int j = 0; j < value.length(); j++) {
+                char c = value.charAt(j);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                parsed = parsed * 10 + (c - '0');
+            }
+            if (i > 0 && parsed != length) {
+                return -1;
+            }
+            length = parsed;
+        }
+        return length;
+    }
+
+    private void readBody(ByteBuffer in) {
+        int n = Math.min(in.remaining(), bodyExpected - bodyLength);
+        if (bodyLength + n > body.length) {
+            body = Arrays.copyOf(body, Math.min(bodyExpected, Math.max(body.length * 2, bodyLength + n)));
+        }
+        in.get(body, bodyLength, n);
+        bodyLength += n;
+        if (bodyLength == bodyExpected) {
+            byte[] complete = body;
+            RequestHead head = httpHead;
+            body = null;
+            httpHead = null;
+            handleHttp(head, complete);
+        }
+    }
+
+    private void handleHttp(RequestHead head, byte[] requestBody) {
+        RequestView view = new RequestView(head, remoteAddress, requestBody, List.of());
+        HttpResponse response;
+        try {
+            response = Objects.requireNonNull(config.httpHandler().handle(view), "HttpHandler returned null");
+        } catch (Throwable e) {
+            log.warn("HttpHandler failed on {}", view, e);
+            response = HttpResponse.text(500, "internal server error\n");
+        }
+        respond(response.status(), response.headers(), response.body());
+    }
+
+    private void startUpgrade(RequestHead head, String key) {
+        secWebSocketKey = key;
+        request = new RequestView(head, remoteAddress, null, Handshake.offeredSubprotocols(head));
+        state = ConnectionState.AWAITING_DECISION;
+        CompletionStage<HandshakeDecision> stage;
+        try {
+            stage = Objects.requireNonNull(config.interceptor().intercept(request), "interceptor returned null");
+        } catch (Throwable e) {
+            interceptorFailed(e);
+            return;
+        }
+        // completes inline when the interceptor decided synchronously on this thread
+        stage.whenComplete((decision, error) -> {
+            if (loop.inLoop()) {
+                decide(decision, error);
+            } else {
+                loop.execute(() -> decide(decision, error));
+            }
+        });
+        if (state == ConnectionState.AWAITING_DECISION) {
+            setReading(false); // bytes that came with the head wait in pendingInput (see stash)
+        }
+    }
+
+    /** Keeps bytes that arrived with the head while the interceptor decides. */
+    private void stash(ByteBuffer in) {
+        int n = in.remaining();
+        if (pendingInput == null) {
+            pendingInput = ByteBuffer.allocate(n);
+        } else if (pendingInput.remaining() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(pendingInput.position() + n);
+            pendingInput.flip();
+            bigger.put(pendingInput);
+            pendingInput = bigger;
+        }
+        pendingInput.put(in);
+    }
+
+    private void decide(HandshakeDecision decision, Throwable error) {
+        if (state != ConnectionState.AWAITING_DECISION) {
+            return; // timed out or closed meanwhile
+        }
+        if (error != null || decision == null) {
+            interceptorFailed(error != null ? error : new NullPointerException("interceptor completed with null"));
+            return;
+        }
+        if (!decision.accepted()) {
+            HttpResponse rejection = decision.rejection().orElseThrow();
+            log.debug("interceptor rejected {} with {}", request, rejection.status());
+            loop.metrics().rejected("interceptor");
+            respond(rejection.status(), rejection.headers(), rejection.body());
+            return;
+        }
+        String chosen = decision.subprotocol().orElse(null);
+        if (chosen != null && !request.offeredSubprotocols().contains(chosen)) {
+            interceptorFailed(new IllegalStateException(
+                    "interceptor chose subprotocol '" + chosen + "' that the client did not offer"));
+            return;
+        }
+        if (chosen == null) {
+            chosen = Handshake.selectSubprotocol(config.subprotocols(), request.offeredSubprotocols());
+        }
+        decision.attachment().ifPresent(a -> attachment = a);
+        open(chosen, decision.extraHeaders());
+    }
+
+    private void interceptorFailed(Throwable error) {
+        log.warn("handshake interceptor failed for {}", request, error);
+        loop.metrics().rejected("500");
+        respond(500, Map.of(), text("internal server error"));
+    }
+
+    private void open(String chosenSubprotocol, Map<String, String> extraHeaders) {
+        enqueueRaw(HttpResponses.switchingProtocols(
+                Handshake.acceptKey(secWebSocketKey), chosenSubprotocol, null, extraHeaders));
+        secWebSocketKey = null;
+        subprotocol = chosenSubprotocol;
+        cancel(handshakeTimer);
+        handshakeTimer = null;
+        protocol = new WebSocketProtocol(config.maxMessageSize(), this);
+        opened = true;
+        state = ConnectionState.OPEN;
+        LoopMetrics metrics = loop.metrics();
+        metrics.acceptedHandshakes++;
+        metrics.openConnections++;
+        long idle = config.idleTimeout().toNanos();
+        if (idle > 0) {
+            idleTimer = loop.schedule(this, TimerKind.IDLE, idle);
+        }
+        long ping = config.pingInterval().toNanos();
+        if (ping > 0) {
+            pingTimer = loop.schedule(this, TimerKind.PING, ping);
+        }
+        setReading(true);
+        log.debug("opened {}", this);
+        if (dispatcher == null) {
+            try {
+                listener.onOpen(this);
+            } catch (Throwable e) {
+                listenerFailed(e);
+            }
+        } else {
+            dispatcher.submit(() -> invoke(l -> l.onOpen(this)));
+        }
+        if (pendingInput != null && state.isWebSocket()) {
+            ByteBuffer early = pendingInput.flip();
+            pendingInput = null;
+            receiveFrames(early);
+        }
+        pendingInput = null;
+    }
+
+    private void receiveFrames(ByteBuffer in) {
+        receiving = true;
+        try {
+            protocol.receive(in);
+        } catch (RuntimeException e) {
+            in.position(in.limit());
+            log.error("internal error decoding frames from {}", this, e);
+            receiving = false;
+            internalError(e);
+            return;
+        } finally {
+            receiving = false;
+        }
+        if (deferredCloseCode != 0) {
+            int code = deferredCloseCode;
+            deferredCloseCode = 0;
+            doClose(code, deferredCloseReason);
+        }
+    }
+
+    private void onEndOfStream() {
+        switch (state) {
+            case OPEN, CLOSING -> {
+                log.debug("{} dropped without a closing handshake", this);
+                reportDrop();
+                closeNow();
+            }
+            case DRAINING -> {
+                // the peer shut down its side; still write what is queued, then close
+                peerEof = true;
+                setReading(false);
+            }
+            default -> closeNow();
+        }
+    }
+
+    private void connectionLost(IOException e) {
+        log.debug("{} lost: {}", this, e.toString());
+        reportDrop();
+        closeNow();
+    }
+
+    /**
+     * TCP ended without the closing handshake: 1006 from the peer, unless this side had started the
+     * close, whose code (e.g. 1001 idle, 1008 slow consumer) is then what the application learns.
+     */
+    private void reportDrop() {
+        if (closeCodeSent != 0) {
+            reportClose(closeCodeSent, closeReasonSent, false);
+        } else {
+            reportClose(CloseCodes.ABNORMAL_CLOSURE, "", true);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // ProtocolHandler: called by WebSocketProtocol on the loop thread
+
+    @Override
+    public void onText(String text) {
+        if (deferredCloseCode != 0) {
+            return; // the application closed while this read was being decoded
+        }
+        loop.metrics().messagesIn++;
+        if (dispatcher == null) {
+            try {
+                listener.onText(this, text);
+            } catch (Throwable e) {
+                listenerFailed(e);
+            }
+        } else {
+            dispatcher.submit(() -> invoke(l -> l.onText(this, text)));
+        }
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        if (deferredCloseCode != 0) {
+            return;
+        }
+        loop.metrics().messagesIn++;
+        if (dispatcher == null) {
+            try {
+                listener.onBinary(this, data);
+            } catch (Throwable e) {
+                listenerFailed(e);
+            }
+        } else {
+            dispatcher.submit(() -> invoke(l -> l.onBinary(this, data)));
+        }
+    }
+
+    @Override
+    public void onPing(ByteBuffer payload) {
+        fire(l -> l.onPing(this, payload));
+    }
+
+    @Override
+    public void onPong(ByteBuffer payload) {
+        if (awaitingPong) {
+            awaitingPong = false;
+            cancel(pongTimer);
+            pongTimer = null;
+            if (payload.remaining() == Long.BYTES) {
+                long roundTrip = System.nanoTime() - payload.getLong(payload.position());
+                if (roundTrip >= 0 && roundTrip < TimeUnit.MINUTES.toNanos(10)) {
+                    loop.metrics().pingRoundTrip(roundTrip);
+                }
+            }
+        }
+        fire(l -> l.onPong(this, payload));
+    }
+
+    @Override
+    public void onClose(int code, String reason) {
+        cancel(closeTimer);
+        closeTimer = null;
+        if (closeCodeSent == 0) {
+            log.debug("{} closed by peer: {} {}", this, code, reason);
+            reportClose(code, reason, true);
+        } else {
+            reportClose(closeCodeSent, closeReasonSent, false);
+        }
+        finishAfterFlush();
+    }
+
+    @Override
+    public void onProtocolError(int code, String reason) {
+        log.debug("protocol violation by {}: {} {}", this, code, reason);
+        closeQueued = true;
+        cancel(closeTimer);
+        closeTimer = null;
+        reportClose(code, reason, false);
+        finishAfterFlush();
+    }
+
+    @Override
+    public void sendFrame(ByteBuffer frame) {
+        int opcode = frame.get(frame.position()) & 0x0F;
+        if (opcode == Opcode.CLOSE) {
+            drainInbox(); // what other threads sent before goes out before the close frame
+            closeQueued = true;
+            if (state == ConnectionState.OPEN) {
+                state = ConnectionState.CLOSING;
+            }
+        } else if (opcode == Opcode.PONG && queued + frame.remaining() > config.sendQueueLimit()) {
+            return; // a peer that pings but does not read: answering only the latest ping is allowed
+        }
+        enqueueControl(frame);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Closing
+
+    /** Starts the closing handshake from this side; loop thread. */
+    private void doClose(int code, String reason) {
+        if (!state.isWebSocket() || closeCodeSent != 0 || protocol.closeSent()) {
+            return;
+        }
+        if (receiving) {
+            if (deferredCloseCode == 0) {
+                deferredCloseCode = code;
+                deferredCloseReason = reason;
+            }
+            return;
+        }
+        closeCodeSent = code;
+        closeReasonSent = reason;
+        if (!protocol.close(code, reason)) {
+            return;
+        }
+        if (state == ConnectionState.CLOSING) {
+            long timeout = config.closeTimeout().toNanos();
+            closeTimer = loop.schedule(this, TimerKind.CLOSE, timeout);
+        }
+        markDirty();
+    }
+
+    /** Stop of the server: going away for open connections, drop handshakes. Loop thread. */
+    void shutdown() {
+        switch (state) {
+            case OPEN -> doClose(CloseCodes.GOING_AWAY, "server shutting down");
+            case HANDSHAKING, READING_BODY, AWAITING_DECISION -> closeNow();
+            default -> {
+            }
+        }
+    }
+
+    /** Last resort when the loop ends: report and close whatever is left. Loop thread. */
+    void forceClose() {
+        if (state.isWebSocket()) {
+            reportClose(closeCodeSent != 0 ? closeCodeSent : CloseCodes.ABNORMAL_CLOSURE,
+                    closeCodeSent != 0 ? closeReasonSent : "", false);
+        }
+        closeNow();
+    }
+
+    private void internalError(Throwable error) {
+        if (state.isWebSocket()) {
+            if (dispatcher == null) {
+                callOnError(error);
+            } else {
+                dispatcher.submit(() -> callOnError(error));
+            }
+            reportClose(CloseCodes.INTERNAL_ERROR, "internal error", false);
+        }
+        closeNow();
+    }
+
+    /** Unexpected failure while serving this connection; the loop goes on. */
+    void fail(RuntimeException error) {
+        log.error("internal error on {}", this, error);
+        internalError(error);
+    }
+
+    /** Reports the WebSocket closure to the listener, exactly once per opened connection. */
+    private void reportClose(int code, String reason, boolean remote) {
+        if (!opened || closeReported) {
+            return;
+        }
+        closeReported = true;
+        LoopMetrics metrics = loop.metrics();
+        metrics.openConnections--;
+        metrics.closed(code);
+        cancel(idleTimer);
+        cancel(pingTimer);
+        cancel(pongTimer);
+        idleTimer = null;
+        pingTimer = null;
+        pongTimer = null;
+        awaitingPong = false;
+        leaveTopics();
+        String why = reason == null ? "" : reason;
+        fire(l -> l.onClose(this, code, why, remote));
+    }
+
+    /** After the queue is written: FIN, then read to the peer's FIN (bounded by the linger timer). */
+    private void finishAfterFlush() {
+        if (state == ConnectionState.DRAINING || state == ConnectionState.LINGERING
+                || state == ConnectionState.CLOSED) {
+            return;
+        }
+        cancel(handshakeTimer);
+        handshakeTimer = null;
+        state = ConnectionState.DRAINING;
+        long linger = config.closeTimeout().toNanos();
+        lingerTimer = loop.schedule(this, TimerKind.LINGER, linger > 0 ? linger : DEFAULT_LINGER_NANOS);
+        markDirty();
+    }
+
+    private void startLingering() {
+        state = ConnectionState.LINGERING;
+        if (peerEof) {
+            closeNow();
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            closeNow();
+            return;
+        }
+        setReading(true);
+    }
+
+    /** Closes the socket now, dropping anything unwritten. Idempotent; loop thread. */
+    void closeNow() {
+        if (state == ConnectionState.CLOSED) {
+            return;
+        }
+        state = ConnectionState.CLOSED;
+        cancel(handshakeTimer);
+        cancel(idleTimer);
+        cancel(pingTimer);
+        cancel(pongTimer);
+        cancel(closeTimer);
+        cancel(lingerTimer);
+        handshakeTimer = idleTimer = pingTimer = pongTimer = closeTimer = lingerTimer = null;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("closing {}: {}", this, e.toString());
+        }
+        if (out != null) {
+            long dropped = out.clear();
+            loop.metrics().queuedBytes -= dropped;
+            QUEUED.getAndAdd(this, -dropped);
+        }
+        discardInbox();
+        leaveTopics();
+        parser = null;
+        body = null;
+        pendingInput = null;
+        loop.remove(this);
+        log.debug("closed {}", this);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Writing
+
+    /**
+     * Queues a complete data frame (or user ping) subject to the send-queue limit; any thread.
+     * The buffer must not be changed afterwards (broadcasts pass a view per recipient).
+     */
+    SendResult offer(ByteBuffer frame) {
+        if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
+            return SendResult.DROPPED;
+        }
+        int length = frame.remaining();
+        long limit = config.sendQueueLimit();
+        long before;
+        do {
+            before = queued;
+            if (before + length > limit) {
+                return slowConsumer(before);
+            }
+        } while (!QUEUED.weakCompareAndSet(this, before, before + length));
+        boolean backpressure = before + length > config.highWaterMark();
+        if (backpressure) {
+            drainWanted = true; // before queueing, so the loop cannot drain past it unnoticed
+        }
+        if (loop.inLoop()) {
+            drainInbox();
+            append(frame);
+            markDirty();
+        } else {
+            inbox().add(frame);
+            if (INBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
+                loop.execute(this);
+            }
+        }
+        return backpressure ? SendResult.BACKPRESSURE : SendResult.OK;
+    }
+
+    private SendResult slowConsumer(long queuedNow) {
+        loop.metrics().droppedMessages.increment();
+        if (config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE && SLOW_CONSUMER.compareAndSet(this, 0, 1)) {
+            log.info("closing slow consumer {}: {} bytes queued, limit {}", this, queuedNow, config.sendQueueLimit());
+            // always through the task queue: the caller may be iterating a topic or the connections
+            loop.execute(() -> doClose(CloseCodes.POLICY_VIOLATION, "slow consumer"));
+        }
+        return SendResult.DROPPED;
+    }
+
+    @SuppressWarnings("unchecked")
+    private ConcurrentLinkedQueue<ByteBuffer> inbox() {
+        ConcurrentLinkedQueue<ByteBuffer> queue = (ConcurrentLinkedQueue<ByteBuffer>) INBOX.getAcquire(this);
+        if (queue == null) {
+            ConcurrentLinkedQueue<ByteBuffer> created = new ConcurrentLinkedQueue<>();
+            queue = (ConcurrentLinkedQueue<ByteBuffer>) INBOX.compareAndExchange(this, null, created);
+            if (queue == null) {
+                queue = created;
+            }
+        }
+        return queue;
+    }
+
+    /** Loop task: move what other threads queued into the outbound queue. */
+    @Override
+    public void run() {
+        INBOX_SCHEDULED.setVolatile(this, 0);
+        if (state == ConnectionState.CLOSED) {
+            discardInbox();
+            return;
+        }
+        drainInbox();
+        markDirty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void drainInbox() {
+        ConcurrentLinkedQueue<ByteBuffer> queue = (ConcurrentLinkedQueue<ByteBuffer>) INBOX.getAcquire(this);
+        if (queue == null) {
+            return;
+        }
+        ByteBuffer frame;
+        while ((frame = queue.poll()) != null) {
+            if (closeQueued || !state.isWebSocket()) {
+                QUEUED.getAndAdd(this, (long) -frame.remaining()); // raced with the close: dropped
+            } else {
+                append(frame);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void discardInbox() {
+        ConcurrentLinkedQueue<ByteBuffer> queue = (ConcurrentLinkedQueue<ByteBuffer>) INBOX.getAcquire(this);
+        if (queue == null) {
+            return;
+        }
+        ByteBuffer frame;
+        while ((frame = queue.poll()) != null) {
+            QUEUED.getAndAdd(this, (long) -frame.remaining());
+        }
+    }
+
+    /** Loop thread: appends a frame already counted in {@link #queued}. */
+    private void append(ByteBuffer frame) {
+        if (out == null) {
+            out = new OutboundQueue();
+        }
+        LoopMetrics metrics = loop.metrics();
+        metrics.queuedBytes += frame.remaining();
+        if ((frame.get(frame.position()) & 0x08) == 0) {
+            metrics.messagesOut++; // a data frame: one message (its fragments travel in one buffer)
+        }
+        out.add(frame);
+    }
+
+    /** Loop thread: queues a control frame regardless of the limit (they are small and few). */
+    private void enqueueControl(ByteBuffer frame) {
+        QUEUED.getAndAdd(this, (long) frame.remaining());
+        append(frame);
+        markDirty();
+    }
+
+    /** Loop thread: queues HTTP response bytes. */
+    private void enqueueRaw(ByteBuffer bytes) {
+        int length = bytes.remaining();
+        QUEUED.getAndAdd(this, (long) length);
+        if (out == null) {
+            out = new OutboundQueue();
+        }
+        loop.metrics().queuedBytes += length;
+        out.add(bytes);
+        markDirty();
+    }
+
+    private void respond(int status, Map<String, String> headers, byte[] responseBody) {
+        enqueueRaw(HttpResponses.response(status, headers, responseBody));
+        finishAfterFlush();
+    }
+
+    private void reject(int status, Map<String, String> headers, String reason, String metricKey) {
+        loop.metrics().rejected(metricKey);
+        respond(status, headers, text(reason == null ? "" : reason));
+    }
+
+    private static byte[] text(String message) {
+        return (message + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void markDirty() {
+        if (!dirty && state != ConnectionState.CLOSED) {
+            dirty = true;
+            loop.markDirty(this);
+        }
+    }
+
+    /** Loop thread, once per turn when dirty: write what is queued with gathering writes. */
+    void flush() {
+        dirty = false;
+        if (state == ConnectionState.CLOSED) {
+            return;
+        }
+        drainInbox();
+        OutboundQueue queue = out;
+        if (queue != null && !queue.isEmpty() && !writeBlocked) {
+            long written;
+            try {
+                written = queue.writeTo(channel);
+            } catch (IOException e) {
+                connectionLost(e);
+                return;
+            }
+            if (written > 0) {
+                LoopMetrics metrics = loop.metrics();
+                metrics.bytesOut += written;
+                metrics.queuedBytes -= written;
+                QUEUED.getAndAdd(this, -written);
+            }
+            if (!queue.isEmpty()) {
+                writeBlocked = true; // the socket's buffer is full: wait for OP_WRITE
+                updateInterest();
+            }
+        }
+        if (queue == null || queue.isEmpty()) {
+            if (state == ConnectionState.DRAINING) {
+                startLingering();
+                return;
+            }
+        }
+        if (drainWanted && queued <= config.lowWaterMark() && state == ConnectionState.OPEN) {
+            drainWanted = false;
+            fire(l -> l.onDrain(this));
+        }
+    }
+
+    /** The socket can take more bytes. */
+    void onWritable() {
+        writeBlocked = false;
+        flush();
+        if (!writeBlocked) {
+            updateInterest();
+        }
+    }
+
+    private void setReading(boolean on) {
+        if (reading != on) {
+            reading = on;
+            updateInterest();
+        }
+    }
+
+    private void updateInterest() {
+        int ops = (reading ? SelectionKey.OP_READ : 0) | (writeBlocked ? SelectionKey.OP_WRITE : 0);
+        if (ops != interestOps && key != null && key.isValid()) {
+            interestOps = ops;
+            key.interestOps(ops);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Timers
+
+    void onTimer(Timer timer) {
+        switch (timer.kind) {
+            case HANDSHAKE -> {
+                if (timer == handshakeTimer && state.isHandshake()) {
+                    log.debug("handshake of {} timed out", this);
+                    loop.metrics().rejected("timeout");
+                    closeNow();
+                }
+            }
+            case IDLE -> {
+                if (timer == idleTimer && state == ConnectionState.OPEN) {
+                    long idleAt = lastReadNanos + config.idleTimeout().toNanos();
+                    long now = System.nanoTime();
+                    if (now - idleAt >= 0) {
+                        log.debug("{} idle, closing", this);
+                        idleTimer = null;
+                        doClose(CloseCodes.GOING_AWAY, "idle timeout");
+                    } else {
+                        idleTimer = loop.schedule(this, TimerKind.IDLE, idleAt - now);
+                    }
+                }
+            }
+            case PING -> {
+                if (timer == pingTimer && state == ConnectionState.OPEN) {
+                    if (!awaitingPong) {
+                        ByteBuffer token = ByteBuffer.allocate(Long.BYTES).putLong(0, System.nanoTime());
+                        enqueueControl(FrameEncoder.frame(Opcode.PING, true, token));
+                        awaitingPong = true;
+                        long deadline = config.pongTimeout().toNanos();
+                        pongTimer = loop.schedule(this, TimerKind.PONG,
+                                deadline > 0 ? deadline : config.pingInterval().toNanos());
+                    }
+                    pingTimer = loop.schedule(this, TimerKind.PING, config.pingInterval().toNanos());
+                }
+            }
+            case PONG -> {
+                if (timer == pongTimer && awaitingPong && state.isWebSocket()) {
+                    log.debug("{} did not answer a ping in time; dropping it", this);
+                    reportClose(CloseCodes.ABNORMAL_CLOSURE, "no pong", false);
+                    closeNow();
+                }
+            }
+            case CLOSE -> {
+                if (timer == closeTimer && state == ConnectionState.CLOSING) {
+                    log.debug("{} did not complete the closing handshake in time", this);
+                    reportClose(closeCodeSent != 0 ? closeCodeSent : CloseCodes.ABNORMAL_CLOSURE,
+                            closeReasonSent, false);
+                    closeNow();
+                }
+            }
+            case LINGER -> {
+                if (timer == lingerTimer
+                        && (state == ConnectionState.DRAINING || state == ConnectionState.LINGERING)) {
+                    closeNow();
+                }
+            }
+        }
+    }
+
+    private static void cancel(Timer timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Listener calls
+
+    @FunctionalInterface
+    private interface Call {
+        void on(WebSocketListener listener);
+    }
+
+    private void fire(Call call) {
+        if (dispatcher == null) {
+            invoke(call);
+        } else {
+            dispatcher.submit(() -> invoke(call));
+        }
+    }
+
+    private void invoke(Call call) {
+        try {
+            call.on(listener);
+        } catch (Throwable e) {
+            listenerFailed(e);
+        }
+    }
+
+    private void listenerFailed(Throwable error) {
+        log.warn("listener failed on {}", this, error);
+        callOnError(error);
+    }
+
+    /** Runs where the listener runs (loop or dispatcher). */
+    private void callOnError(Throwable error) {
+        try {
+            listener.onError(this, error);
+        } catch (Throwable e) {
+            log.warn("listener's onError failed on {}", this, e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Topics (loop thread)
+
+    private void doSubscribe(String topic) {
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        if (topics == null) {
+            topics = new HashSet<>(4);
+        }
+        if (topics.add(topic)) {
+            loop.topics().subscribe(topic, this);
+        }
+    }
+
+    private void doUnsubscribe(String topic) {
+        if (topics != null && topics.remove(topic)) {
+            loop.topics().unsubscribe(topic, this);
+        }
+    }
+
+    private void leaveTopics() {
+        if (topics != null) {
+            for (String topic : topics) {
+                loop.topics().unsubscribe(topic, this);
+            }
+            topics = null;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // WebSocket: any thread
+
+    @Override
+    public SendResult send(String text) {
+        Objects.requireNonNull(text, "text");
+        if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
+            return SendResult.DROPPED;
+        }
+        return offer(FrameEncoder.text(text, config.outgoingFragmentSize()));
+    }
+
+    @Override
+    public SendResult send(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
+            return SendResult.DROPPED;
+        }
+        return offer(FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()));
+    }
+
+    @Override
+    public SendResult send(byte[] data) {
+        return send(ByteBuffer.wrap(Objects.requireNonNull(data, "data")));
+    }
+
+    @Override
+    public SendResult ping() {
+        return ping(ByteBuffer.allocate(0));
+    }
+
+    @Override
+    public SendResult ping(ByteBuffer payload) {
+        if (payload.remaining() > 125) {
+            throw new IllegalArgumentException("ping payload larger than 125 bytes: " + payload.remaining());
+        }
+        if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
+            return SendResult.DROPPED;
+        }
+        return offer(FrameEncoder.frame(Opcode.PING, true, payload));
+    }
+
+    @Override
+    public void close() {
+        close(CloseCodes.NORMAL, "");
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (!CloseStatus.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        String why = reason == null ? "" : reason;
+        if (why.getBytes(StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
+        }
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        closeRequested = true;
+        if (loop.inLoop()) {
+            doClose(code, why);
+        } else {
+            loop.execute(() -> doClose(code, why));
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == ConnectionState.OPEN && !closeQueued && !closeRequested;
+    }
+
+    @Override
+    public long bufferedAmount() {
+        return queued;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public HttpRequest request() {
+        return request;
+    }
+
+    @Override
+    public Optional<String> subprotocol() {
+        return Optional.ofNullable(subprotocol);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) attachment;
+    }
+
+    @Override
+    public void attachment(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public void subscribe(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        if (loop.inLoop()) {
+            doSubscribe(topic);
+        } else {
+            loop.execute(() -> doSubscribe(topic));
+        }
+    }
+
+    @Override
+    public void unsubscribe(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        if (loop.inLoop()) {
+            doUnsubscribe(topic);
+        } else {
+            loop.execute(() -> doUnsubscribe(topic));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + remoteAddress + (request != null ? " " + request.path() : "") + "]";
+    }
+}

@@ -1,0 +1,413 @@
+package dev.selkie.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One event-loop thread: a {@link Selector}, the connections registered with it, a task queue for
+ * other threads, a deadline queue for timers, one read buffer shared by all its connections, its
+ * topic subscriptions and its counters. Loop 0 also owns the listening socket and hands accepted
+ * connections round-robin to every loop.
+ *
+ * <p>One turn: select (until the next deadline, or not at all when work is pending) → handle ready
+ * keys (reads feed the protocol, which may queue frames) → run tasks from other threads → fire due
+ * timers → flush every connection that has something queued, once, with gathering writes.
+ */
+final class EventLoop implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+    private static final int READ_BUFFER_SIZE = 64 << 10;
+    private static final int MAX_ACCEPTS_PER_TURN = 256;
+    private static final int MAX_TASKS_PER_TURN = 16_384;
+
+    private final ServerEngine engine;
+    private final ServerConfig config;
+    private final int id;
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** True while the loop is awake (or a wake-up is already on its way): no selector.wakeup() needed. */
+    private final AtomicBoolean awake = new AtomicBoolean(true);
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+    private final LoopMetrics metrics = new LoopMetrics();
+    private final TopicRegistry topics = new TopicRegistry();
+    private Connection[] connections = new Connection[64];
+    private int connectionCount;
+    private Connection[] dirty = new Connection[64];
+    private int dirtyCount;
+    private ServerSocketChannel server;
+    private SelectionKey serverKey;
+    private long now = System.nanoTime();
+    private boolean stopping;
+    private long stopDeadline;
+    private volatile boolean terminated;
+    /** Counted down when this loop no longer accepts (after stop, or if it never did). */
+    private final java.util.concurrent.CountDownLatch acceptorClosed = new java.util.concurrent.CountDownLatch(1);
+
+    EventLoop(ServerEngine engine, int id) throws IOException {
+        this.engine = engine;
+        this.config = engine.config();
+        this.id = id;
+        this.selector = Selector.open();
+        this.thread = new Thread(this, "selkie-loop-" + id);
+        this.thread.setDaemon(false);
+    }
+
+    ServerEngine engine() {
+        return engine;
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    LoopMetrics metrics() {
+        return metrics;
+    }
+
+    TopicRegistry topics() {
+        return topics;
+    }
+
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    /** The loop's clock, taken after each select. */
+    long now() {
+        return now;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Before start: this loop accepts on {@code channel}. */
+    void acceptOn(ServerSocketChannel channel) throws IOException {
+        server = channel;
+        serverKey = channel.register(selector, SelectionKey.OP_ACCEPT);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /**
+     * Runs {@code task} on the loop thread; any thread. Wakes the selector only if the loop may be
+     * blocked in select and no wake-up is on its way already.
+     */
+    void execute(Runnable task) {
+        if (terminated) {
+            return;
+        }
+        tasks.add(task);
+        if (!inLoop() && !awake.get() && awake.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Adds a deadline {@code delayNanos} from now; loop thread. */
+    Timer schedule(Connection connection, TimerKind kind, long delayNanos) {
+        Timer timer = new Timer(System.nanoTime() + delayNanos, connection, kind);
+        timers.add(timer);
+        return timer;
+    }
+
+    /** The connection has something to write; it is flushed at the end of this turn. Loop thread. */
+    void markDirty(Connection connection) {
+        if (dirtyCount == dirty.length) {
+            dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+        }
+        dirty[dirtyCount++] = connection;
+    }
+
+    /** Any thread: begins the graceful stop (close 1001 to all) with the given deadline. */
+    void stop(long deadlineNanos) {
+        if (terminated) {
+            return;
+        }
+        execute(() -> beginStop(deadlineNanos));
+        if (!thread.isAlive() && !terminated) {
+            // never started (start failed half-way): release the selector here
+            shutdown();
+        }
+    }
+
+    void join(long millis) throws InterruptedException {
+        thread.join(millis);
+    }
+
+    @Override
+    public void run() {
+        log.debug("{} started", thread.getName());
+        try {
+            while (true) {
+                long timeout = selectTimeoutMillis();
+                awake.set(false);
+                if (!tasks.isEmpty() || dirtyCount > 0 || timeout == 0) {
+                    selector.selectNow(this::onKey);
+                } else if (timeout < 0) {
+                    selector.select(this::onKey);
+                } else {
+                    selector.select(this::onKey, timeout);
+                }
+                awake.set(true);
+                now = System.nanoTime();
+                runTasks();
+                runTimers();
+                flushDirty();
+                if (stopping && (connectionCount == 0 || now - stopDeadline >= 0)) {
+                    break;
+                }
+            }
+        } catch (Throwable e) {
+            log.error("{} failed", thread.getName(), e);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private long selectTimeoutMillis() {
+        Timer next;
+        while ((next = timers.peek()) != null && next.cancelled()) {
+            timers.poll();
+        }
+        boolean any = next != null || stopping;
+        if (!any) {
+            return -1;
+        }
+        long deadline = next != null ? next.deadline : stopDeadline;
+        if (stopping && next != null && stopDeadline - deadline < 0) {
+            deadline = stopDeadline;
+        }
+        long nanos = deadline - System.nanoTime();
+        if (nanos <= 0) {
+            return 0;
+        }
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    private void onKey(SelectionKey key) {
+        Object attachment = key.attachment();
+        if (attachment instanceof Connection connection) {
+            try {
+                int ready = key.readyOps();
+                if ((ready & SelectionKey.OP_READ) != 0) {
+                    connection.onReadable();
+                }
+                if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
+                    connection.onWritable();
+                }
+            } catch (RuntimeException e) {
+                connection.fail(e);
+            }
+        } else if (key == serverKey && key.isValid()) {
+            acceptReady();
+        }
+    }
+
+    private void acceptReady() {
+        for (int i = 0; i < MAX_ACCEPTS_PER_TURN; i++) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                log.warn("accept failed: {}", e.toString());
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            engine.nextLoop().adopt(channel);
+        }
+    }
+
+    /** Takes over an accepted socket; any thread. */
+    void adopt(SocketChannel channel) {
+        if (inLoop()) {
+            register(channel);
+        } else {
+            execute(() -> register(channel));
+        }
+    }
+
+    private void register(SocketChannel channel) {
+        if (stopping) {
+            closeQuietly(channel);
+            return;
+        }
+        try {
+            channel.configureBlocking(false);
+            if (config.tcpNoDelay()) {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            Connection connection = new Connection(this, channel, (InetSocketAddress) channel.getRemoteAddress());
+            connection.register(selector);
+            if (connectionCount == connections.length) {
+                connections = Arrays.copyOf(connections, connectionCount * 2);
+            }
+            connection.index = connectionCount;
+            connections[connectionCount++] = connection;
+            engine.connectionAdded();
+        } catch (IOException e) {
+            log.debug("could not register an accepted connection: {}", e.toString());
+            closeQuietly(channel);
+        }
+    }
+
+    /** The connection's socket was closed; loop thread. */
+    void remove(Connection connection) {
+        int i = connection.index;
+        if (i < 0) {
+            return;
+        }
+        Connection last = connections[--connectionCount];
+        connections[i] = last;
+        last.index = i;
+        connections[connectionCount] = null;
+        connection.index = -1;
+        engine.connectionRemoved();
+    }
+
+    /** Queues the shared frame to every open connection of this loop; any thread. */
+    void broadcast(java.nio.ByteBuffer frame) {
+        if (inLoop()) {
+            broadcastHere(frame);
+        } else {
+            execute(() -> broadcastHere(frame));
+        }
+    }
+
+    private void broadcastHere(ByteBuffer frame) {
+        for (int i = 0; i < connectionCount; i++) {
+            Connection connection = connections[i];
+            if (connection.state() == ConnectionState.OPEN) {
+                connection.offer(frame.duplicate());
+            }
+        }
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < MAX_TASKS_PER_TURN; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("task failed on {}", thread.getName(), e);
+            }
+        }
+    }
+
+    private void runTimers() {
+        Timer timer;
+        while ((timer = timers.peek()) != null && now - timer.deadline >= 0) {
+            timers.poll();
+            if (!timer.cancelled()) {
+                try {
+                    timer.connection.onTimer(timer);
+                } catch (RuntimeException e) {
+                    timer.connection.fail(e);
+                }
+            }
+        }
+    }
+
+    private void flushDirty() {
+        // flushing may mark further connections dirty (onDrain listeners sending): they are flushed too
+        for (int i = 0; i < dirtyCount; i++) {
+            Connection connection = dirty[i];
+            dirty[i] = null;
+            try {
+                connection.flush();
+            } catch (RuntimeException e) {
+                connection.fail(e);
+            }
+        }
+        dirtyCount = 0;
+    }
+
+    private void beginStop(long deadlineNanos) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        stopDeadline = deadlineNanos;
+        closeServer();
+        for (int i = connectionCount - 1; i >= 0; i--) {
+            if (i < connectionCount) {
+                connections[i].shutdown();
+            }
+        }
+    }
+
+    private void closeServer() {
+        if (server != null) {
+            serverKey.cancel();
+            closeQuietly(server);
+            server = null;
+        }
+        acceptorClosed.countDown();
+    }
+
+    /** Waits until this loop stopped accepting (after {@link #stop}); any thread. */
+    boolean awaitAcceptorClosed(long millis) throws InterruptedException {
+        return acceptorClosed.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void shutdown() {
+        terminated = true;
+        try {
+            for (int i = connectionCount - 1; i >= 0; i--) {
+                if (i < connectionCount) {
+                    connections[i].forceClose();
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("closing connections of {} failed", thread.getName(), e);
+        }
+        closeServer();
+        stopping = true; // late tasks: registrations close their sockets, the rest find nothing open
+        runTasks();
+        tasks.clear();
+        timers.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            log.warn("closing the selector of {} failed", thread.getName(), e);
+        }
+        log.debug("{} stopped", thread.getName());
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            log.debug("close failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + id + "]";
+    }
+}

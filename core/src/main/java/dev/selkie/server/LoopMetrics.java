@@ -1,0 +1,39 @@
+package dev.selkie.server;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One event loop's counters. The plain fields are written only by the loop's thread and read by
+ * whoever takes a snapshot, which may then be slightly stale; the maps and the drop counter can be
+ * updated from other threads.
+ */
+final class LoopMetrics {
+    long openConnections;
+    long acceptedHandshakes;
+    long messagesIn;
+    long messagesOut;
+    long bytesIn;
+    long bytesOut;
+    /** Bytes in the outbound queues of this loop's connections. */
+    long queuedBytes;
+    long pingRoundTripMicrosSum;
+    long pingRoundTrips;
+    final LongAdder droppedMessages = new LongAdder();
+    final Map<String, Long> rejectedHandshakes = new ConcurrentHashMap<>();
+    final Map<Integer, Long> closesByCode = new ConcurrentHashMap<>();
+
+    void rejected(String reason) {
+        rejectedHandshakes.merge(reason, 1L, Long::sum);
+    }
+
+    void closed(int code) {
+        closesByCode.merge(code, 1L, Long::sum);
+    }
+
+    void pingRoundTrip(long nanos) {
+        pingRoundTripMicrosSum += nanos / 1000;
+        pingRoundTrips++;
+    }
+}

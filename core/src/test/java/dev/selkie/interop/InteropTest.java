@@ -1,0 +1,124 @@
+package dev.selkie.interop;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.selkie.WebSocket;
+import dev.selkie.WebSocketListener;
+import dev.selkie.WebSocketServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Third-party clients against a Selkie echo server: python-websockets and node ws each exchange
+ * text, UTF-8, a 1 MiB binary, a fragmented message and a ping, then see close 1001 when the server
+ * stops. {@code .ci/run} installs both clients (Debian's python3-websockets, {@code npm ci} in
+ * {@code interop/}); where they are missing outside CI the test is skipped, in CI it fails.
+ */
+class InteropTest {
+    private static final Path INTEROP = Path.of("..", "interop").toAbsolutePath().normalize();
+    private WebSocketServer server;
+
+    @BeforeEach
+    void start() {
+        server = WebSocketServer.builder()
+                .host("127.0.0.1")
+                .maxMessageSize(16 << 20)
+                .listener(new WebSocketListener() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        ws.send(text);
+                    }
+
+                    @Override
+                    public void onBinary(WebSocket ws, ByteBuffer data) {
+                        ws.send(data);
+                    }
+                })
+                .build();
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void pythonWebsockets() throws Exception {
+        requireTool(probe("/usr/bin/python3", "-c", "import websockets"),
+                "python-websockets (apt-get install -y python3-websockets)");
+        run(List.of("/usr/bin/python3", INTEROP.resolve("echo_client.py").toString(), url()));
+    }
+
+    @Test
+    void nodeWs() throws Exception {
+        requireTool(Files.isDirectory(INTEROP.resolve("node_modules/ws")) && probe("node", "--version"),
+                "node ws (npm ci in interop/)");
+        run(List.of("node", INTEROP.resolve("echo_client.js").toString(), url()));
+    }
+
+    private String url() {
+        return "ws://127.0.0.1:" + server.port() + "/";
+    }
+
+    private void run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "interop-output");
+        reader.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.contains("READY") || !process.isAlive());
+            assertTrue(lines.containsAll(List.of("OK text", "OK utf8", "OK binary", "OK fragmented", "OK ping")),
+                    "client output: " + lines);
+            server.stop(Duration.ofSeconds(5));
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "client did not exit: " + lines);
+            reader.join(5_000);
+            assertEquals(0, process.exitValue(), "client output: " + lines);
+            assertTrue(lines.contains("CLOSE 1001"), "client output: " + lines);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static boolean probe(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static void requireTool(boolean present, String what) {
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(present, what + " is missing; .ci/run should have installed it");
+        } else {
+            assumeTrue(present, what + " is not installed here");
+        }
+    }
+}

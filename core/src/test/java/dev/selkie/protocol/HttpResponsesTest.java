@@ -1,0 +1,186 @@
+package dev.selkie.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class HttpResponsesTest {
+    private static final String ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+    @Test
+    void writesTheMinimal101() {
+        assertEquals("HTTP/1.1 101 Switching Protocols\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
+                + "\r\n", text(HttpResponses.switchingProtocols(ACCEPT, null, null, null)));
+    }
+
+    @Test
+    void writesThe101WithSubprotocolExtensionsAndExtraHeadersInOrder() {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("Set-Cookie", "session=abc; HttpOnly");
+        extra.put("X-Server", "selkie");
+        assertEquals("HTTP/1.1 101 Switching Protocols\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
+                + "Sec-WebSocket-Protocol: chat\r\n"
+                + "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n"
+                + "Set-Cookie: session=abc; HttpOnly\r\n"
+                + "X-Server: selkie\r\n"
+                + "\r\n", text(HttpResponses.switchingProtocols(ACCEPT, "chat",
+                "permessage-deflate; server_no_context_takeover", extra)));
+    }
+
+    @Test
+    void skipsExtraHeadersThatWouldBreakTheHandshake() {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("connection", "close");
+        extra.put("Sec-WebSocket-Accept", "forged");
+        extra.put("Content-Length", "5");
+        extra.put("X-Ok", "1");
+        String response = text(HttpResponses.switchingProtocols(ACCEPT, null, null, extra));
+        assertEquals("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + ACCEPT + "\r\nX-Ok: 1\r\n\r\n", response);
+        assertTrue(!response.contains("WebSocket-Location"));
+    }
+
+    @Test
+    void refusesHeaderInjection() {
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.switchingProtocols(ACCEPT, null, null, Map.of("X", "a\r\nSet-Cookie: evil")));
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.switchingProtocols(ACCEPT, null, null, Map.of("X", "a\nb")));
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.switchingProtocols(ACCEPT, null, null, Map.of("X\r\nEvil", "a")));
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.switchingProtocols(ACCEPT, "chat\r\nEvil: 1", null, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.switchingProtocols(ACCEPT, null, "x\rY", null));
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.response(403, Map.of("Location", "/a\r\n\r\n<html>"), new byte[0]));
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.response(403, Map.of("Bad Name", "v"), new byte[0]));
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.response(403, Map.of("X", "nul\u0000"), new byte[0]));
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.response(403, Map.of("X", "\u20ac"), new byte[0]));
+    }
+
+    @Test
+    void writesACompleteResponseWithLengthAndClose() {
+        ByteBuffer out = HttpResponses.response(400, Map.of("Content-Type", "text/plain; charset=utf-8"),
+                "bad key\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(0, out.position());
+        assertEquals("HTTP/1.1 400 Bad Request\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: 8\r\n"
+                + "Connection: close\r\n"
+                + "\r\n"
+                + "bad key\n", text(out));
+    }
+
+    @Test
+    void writes426WithTheVersionHeader() {
+        assertEquals("HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n"
+                + "Connection: close\r\n\r\n",
+                text(HttpResponses.response(426, Map.of("Sec-WebSocket-Version", "13"), null)));
+    }
+
+    @Test
+    void computesFramingHeadersItself() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Length", "999");
+        headers.put("Connection", "keep-alive");
+        headers.put("Transfer-Encoding", "chunked");
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                text(HttpResponses.response(200, headers, "ok".getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    @Test
+    void writesNoContentLengthFor204() {
+        assertEquals("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n",
+                text(HttpResponses.response(204, Map.of(), new byte[0])));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(204, Map.of(), new byte[1]));
+    }
+
+    @Test
+    void refusesStatusesOutsideFinalResponses() {
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(101, Map.of(), null));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(199, Map.of(), null));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(600, Map.of(), null));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "200, OK",
+        "204, No Content",
+        "400, Bad Request",
+        "401, Unauthorized",
+        "403, Forbidden",
+        "404, Not Found",
+        "405, Method Not Allowed",
+        "413, Payload Too Large",
+        "426, Upgrade Required",
+        "429, Too Many Requests",
+        "431, Request Header Fields Too Large",
+        "500, Internal Server Error",
+        "503, Service Unavailable",
+    })
+    void usesTheStandardReasonPhrase(int status, String phrase) {
+        String response = text(HttpResponses.response(status, null, null));
+        assertTrue(response.startsWith("HTTP/1.1 " + status + " " + phrase + "\r\n"), response);
+    }
+
+    @Test
+    void leavesTheReasonPhraseEmptyForUnknownCodes() {
+        assertTrue(text(HttpResponses.response(599, null, null)).startsWith("HTTP/1.1 599 \r\n"));
+    }
+
+    @Test
+    void answersARejectedHandshakeWithItsStatusAndReason() {
+        assertEquals("HTTP/1.1 426 Upgrade Required\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "Content-Length: 37\r\n"
+                + "Connection: close\r\n"
+                + "\r\n"
+                + "missing Sec-WebSocket-Version header\n",
+                text(HttpResponses.handshakeRejection(Handshake.check(Requests.parse(
+                        Requests.rfcExampleWith("Sec-WebSocket-Version: 13", ""))))));
+        String bad = text(HttpResponses.handshakeRejection(new HandshakeCheck(HandshakeCheck.Kind.REJECT, 400,
+                "Sec-WebSocket-Key is not the base64 encoding of 16 bytes", null)));
+        assertTrue(bad.startsWith("HTTP/1.1 400 Bad Request\r\n"), bad);
+        assertTrue(!bad.contains("Sec-WebSocket-Version"), bad);
+        assertTrue(bad.endsWith("\r\n\r\nSec-WebSocket-Key is not the base64 encoding of 16 bytes\n"), bad);
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.handshakeRejection(
+                new HandshakeCheck(HandshakeCheck.Kind.UPGRADE, 0, null, "k")));
+    }
+
+    @Test
+    void answersAParserErrorWithATextBody() {
+        assertEquals("HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: 21\r\n"
+                + "Connection: close\r\n"
+                + "\r\n"
+                + "more than 100 header\n",
+                text(HttpResponses.textError(431, "more than 100 header")));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.textError(200, "fine"));
+    }
+
+    private static String text(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+}

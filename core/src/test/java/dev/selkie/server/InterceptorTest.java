@@ -1,0 +1,118 @@
+package dev.selkie.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.selkie.HandshakeDecision;
+import dev.selkie.HandshakeInterceptor;
+import dev.selkie.HttpRequest;
+import dev.selkie.WebSocketServer;
+import dev.selkie.protocol.ClientFrames;
+import dev.selkie.protocol.Opcode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The asynchronous handshake interceptor: accept, reject, subprotocol, attachment, failures. */
+class InterceptorTest extends ServerTestSupport {
+
+    @Test
+    void asyncAcceptCompletedOnAnotherThreadOpensWithAttachmentAndEarlyFrames() throws Exception {
+        Recorder recorder = new Recorder(true);
+        AtomicReference<CompletableFuture<HandshakeDecision>> pending = new AtomicReference<>();
+        AtomicReference<HttpRequest> seen = new AtomicReference<>();
+        WebSocketServer server = start(builder().listener(recorder).handshakeInterceptor(request -> {
+            seen.set(request);
+            CompletableFuture<HandshakeDecision> future = new CompletableFuture<>();
+            pending.set(future);
+            return future;
+        }));
+        try (RawClient client = new RawClient(server.port())) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            bytes.writeBytes(RawClient.upgradeRequest("/room", "Cookie: user=ann", "Sec-WebSocket-Protocol: a, b")
+                    .getBytes(StandardCharsets.US_ASCII));
+            bytes.writeBytes(ClientFrames.frame(Opcode.TEXT).payload("early").build());
+            client.write(bytes.toByteArray());
+            await().atMost(Duration.ofSeconds(5)).until(() -> pending.get() != null);
+            assertEquals("ann", seen.get().cookies().get("user"));
+            assertEquals(java.util.List.of("a", "b"), seen.get().offeredSubprotocols());
+            // completed on a thread that is not the event loop
+            Thread completer = new Thread(() -> pending.get().complete(
+                    HandshakeDecision.accept("ann's session", "b").withHeaders(Map.of("Set-Cookie", "x=1"))));
+            completer.start();
+            completer.join();
+            String head = client.readHead();
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            assertTrue(head.contains("Sec-WebSocket-Protocol: b\r\n"), head);
+            assertTrue(head.contains("Set-Cookie: x=1\r\n"), head);
+            assertEquals("early", client.readFrame().text());
+        }
+        await().until(() -> recorder.opened.size() == 1);
+        assertEquals("ann's session", recorder.opened.get(0).<String>attachment());
+        assertEquals("b", recorder.opened.get(0).subprotocol().orElseThrow());
+    }
+
+    @Test
+    void rejectionSendsTheInterceptorsResponse() throws Exception {
+        Recorder recorder = new Recorder(true);
+        WebSocketServer server = start(builder().listener(recorder).handshakeInterceptor(
+                request -> CompletableFuture.supplyAsync(() -> HandshakeDecision.reject(401, "who are you?"))));
+        try (RawClient client = new RawClient(server.port())) {
+            client.write(RawClient.upgradeRequest("/"));
+            RawClient.HttpReply reply = client.readResponse();
+            assertEquals(401, reply.status());
+            assertEquals("who are you?", reply.body());
+            assertTrue(client.closedByServer());
+        }
+        assertEquals(1L, server.metrics().rejectedHandshakes().get("interceptor"));
+        assertTrue(recorder.opened.isEmpty());
+    }
+
+    @Test
+    void originAllowList() throws Exception {
+        WebSocketServer server = start(builder().listener(new Recorder(true))
+                .handshakeInterceptor(HandshakeInterceptor.allowOrigins("https://good.example")));
+        try (RawClient client = new RawClient(server.port())) {
+            client.write(RawClient.upgradeRequest("/", "Origin: https://evil.example"));
+            assertEquals(403, client.readResponse().status());
+        }
+        RawClient.open(server.port(), "Origin: https://GOOD.example").close();
+    }
+
+    @Test
+    void interceptorExceptionFailedStageOrUnofferedSubprotocolGive500() throws Exception {
+        assert500(request -> {
+            throw new IllegalStateException("interceptor bug");
+        });
+        assert500(request -> CompletableFuture.failedFuture(new IllegalStateException("lookup failed")));
+        assert500(HandshakeInterceptor.sync(request -> HandshakeDecision.accept(null, "not-offered")));
+    }
+
+    private void assert500(HandshakeInterceptor interceptor) throws Exception {
+        Recorder recorder = new Recorder(true);
+        WebSocketServer server = start(builder().listener(recorder).handshakeInterceptor(interceptor));
+        try (RawClient client = new RawClient(server.port())) {
+            client.write(RawClient.upgradeRequest("/", "Sec-WebSocket-Protocol: chat"));
+            assertEquals(500, client.readResponse().status());
+        }
+        assertTrue(recorder.opened.isEmpty());
+    }
+
+    @Test
+    void handshakeTimeoutStillAppliesWhileTheInterceptorThinks() throws Exception {
+        WebSocketServer server = start(builder().listener(new Recorder(true))
+                .handshakeTimeout(Duration.ofMillis(200))
+                .handshakeInterceptor(request -> new CompletableFuture<>()));
+        try (RawClient client = new RawClient(server.port())) {
+            client.write(RawClient.upgradeRequest("/"));
+            assertTrue(client.closedByServer());
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> server.metrics().rejectedHandshakes().getOrDefault("timeout", 0L) == 1L);
+    }
+}

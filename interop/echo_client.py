@@ -1,0 +1,45 @@
+"""Interop client: python-websockets against a Selkie echo server.
+
+Usage: python3 echo_client.py ws://127.0.0.1:PORT/
+Prints one line per check ("OK <what>") and, once the server closes the connection,
+"CLOSE <code>". Exits non-zero on any mismatch or after 60 s.
+"""
+import asyncio
+import os
+import sys
+
+import websockets
+
+
+async def main(url):
+    async with websockets.connect(url, max_size=16 * 1024 * 1024, ping_interval=None) as ws:
+        await ws.send("hello from python")
+        assert await ws.recv() == "hello from python"
+        print("OK text", flush=True)
+
+        text = "κόσμε €😀 " * 1000
+        await ws.send(text)
+        assert await ws.recv() == text
+        print("OK utf8", flush=True)
+
+        data = os.urandom(1024 * 1024)
+        await ws.send(data)
+        assert await ws.recv() == data
+        print("OK binary", flush=True)
+
+        # a fragmented message: python-websockets fragments an iterable
+        await ws.send(["frag", "men", "ted"])
+        assert await ws.recv() == "fragmented"
+        print("OK fragmented", flush=True)
+
+        pong = await ws.ping(b"py-ping")
+        await asyncio.wait_for(pong, 10)
+        print("OK ping", flush=True)
+
+        print("READY", flush=True)
+        await ws.wait_closed()
+        print("CLOSE %d" % ws.close_code, flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(asyncio.wait_for(main(sys.argv[1]), 60))
