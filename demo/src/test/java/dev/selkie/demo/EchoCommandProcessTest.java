@@ -66,8 +66,9 @@ class EchoCommandProcessTest {
 
     @Test
     void messageSizeAndIdleTimeoutGivenOnTheCommandLineApply() throws Exception {
+        // the idle timeout leaves the busy client ample time on a loaded machine; the quiet one just waits
         try (DemoProcess demo = DemoProcess.start("echo", "--port", "0", "--max-message-size", "16",
-                "--idle-timeout", "1s")) {
+                "--idle-timeout", "3s")) {
             String url = demo.awaitUrl();
             try (TestClient tooBig = TestClient.connect(url); TestClient quiet = TestClient.connect(url)) {
                 tooBig.send("0123456789abcdef"); // 16 bytes: fine
