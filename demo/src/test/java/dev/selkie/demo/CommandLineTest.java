@@ -52,6 +52,7 @@ class CommandLineTest {
         String[] argv = args == null ? new String[0] : args.trim().split("\\s+");
         assertEquals(2, run(argv), err.toString());
         assertTrue(err.toString().contains(message), err.toString());
+        assertTrue(err.toString().contains("Usage: selkie-demo"), "a usage synopsis: " + err);
         assertTrue(err.toString().contains("--help' for more information"), err.toString());
     }
 
