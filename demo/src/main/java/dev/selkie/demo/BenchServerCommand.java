@@ -50,9 +50,10 @@ final class BenchServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PortRange.check(spec, port);
-        PortRange.positive(spec, "--loops", loops);
-        PortRange.positive(spec, "--backlog", backlog);
+        OptionChecks.host(spec, host);
+        OptionChecks.port(spec, port);
+        OptionChecks.positive(spec, "--loops", loops);
+        OptionChecks.positive(spec, "--backlog", backlog);
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(Level.WARN);
         WebSocketServer server = build(host, port, loops, backlog);

@@ -35,7 +35,8 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PortRange.check(spec, port);
+        OptionChecks.host(spec, host);
+        OptionChecks.port(spec, port);
         ChatServer chat = new ChatServer(host, port, allowedOrigins);
         String where = ServerRunner.urlHost(host);
         return ServerRunner.runInForeground("chat server", chat.server(), actualPort -> List.of(

@@ -64,8 +64,9 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PortRange.check(spec, port);
-        PortRange.positive(spec, "--max-message-size", maxMessageSize);
+        OptionChecks.host(spec, host);
+        OptionChecks.port(spec, port);
+        OptionChecks.positive(spec, "--max-message-size", maxMessageSize);
         WebResources page = new WebResources(Map.of("/", "echo.html", "/echo.js", "echo.js", "/demo.css", "demo.css"));
         WebSocketServer server = WebSocketServer.builder()
                 .host(host)

@@ -33,12 +33,13 @@ public final class Main implements Runnable {
         return cli;
     }
 
-    /** A usage error: the problem, a suggestion if picocli has one, a pointer to --help; exit code 2. */
+    /** A usage error: the problem, a suggestion if picocli has one, the synopsis, a pointer to --help; exit code 2. */
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println("selkie-demo: " + e.getMessage());
         UnmatchedArgumentException.printSuggestions(e, err);
+        err.print(cmd.getHelp().fullSynopsis());
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();

@@ -35,7 +35,8 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PortRange.check(spec, port);
+        OptionChecks.host(spec, host);
+        OptionChecks.port(spec, port);
         if (interval.toMillis() < 100) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--interval': at least 100ms");
         }

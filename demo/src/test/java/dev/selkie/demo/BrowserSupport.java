@@ -35,15 +35,26 @@ public final class BrowserSupport {
 
     /** Fails (CI) or skips (elsewhere) when Chromium or its driver is missing. */
     public static void requireChromium() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+        requireChromium(CHROMIUM, CHROMEDRIVER, System.getenv("CI"));
+    }
+
+    static void requireChromium(Path chromium, Path driver, String ciVariable) {
+        if (Files.isExecutable(chromium) && Files.isExecutable(driver)) {
             return;
         }
-        String why = "Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+        String why = "Browser tests need " + chromium + " and " + driver
                 + " (Debian: apt-get install -y chromium chromium-driver; .ci/run installs them)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        if ("true".equalsIgnoreCase(ciVariable)) {
             fail(why);
         }
         Assumptions.abort(why);
+    }
+
+    /** Saves a screenshot to {@code target/screenshots/NAME.png} for people to look at (not asserted). */
+    public static void screenshot(org.openqa.selenium.TakesScreenshot browser, String name) throws IOException {
+        Path dir = Files.createDirectories(Paths.get("target", "screenshots"));
+        byte[] png = browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+        Files.write(dir.resolve(name + ".png"), png);
     }
 
     /** A new headless browser with a fresh profile in {@code profiles}. */

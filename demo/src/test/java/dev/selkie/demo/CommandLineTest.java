@@ -39,6 +39,7 @@ class CommandLineTest {
         "echo --port 65536                      | 65536 is not a port",
         "echo --port -1                         | -1 is not a port",
         "echo --nope                            | Unknown option: '--nope'",
+        "echo --host [not-an-address]           | cannot resolve '[not-an-address]'",
         "echo --max-message-size 0              | '--max-message-size': 0",
         "echo --idle-timeout soon               | 'soon' is not a duration",
         "echo --ping-interval -5s               | '-5s' is not a duration",
@@ -51,6 +52,7 @@ class CommandLineTest {
         String[] argv = args == null ? new String[0] : args.trim().split("\\s+");
         assertEquals(2, run(argv), err.toString());
         assertTrue(err.toString().contains(message), err.toString());
+        assertTrue(err.toString().contains("Usage: selkie-demo"), "a usage synopsis: " + err);
         assertTrue(err.toString().contains("--help' for more information"), err.toString());
     }
 

@@ -65,6 +65,31 @@ class EchoCommandProcessTest {
     }
 
     @Test
+    void messageSizeAndIdleTimeoutGivenOnTheCommandLineApply() throws Exception {
+        // the idle timeout leaves the busy client ample time on a loaded machine; the quiet one just waits
+        try (DemoProcess demo = DemoProcess.start("echo", "--port", "0", "--max-message-size", "16",
+                "--idle-timeout", "3s")) {
+            String url = demo.awaitUrl();
+            try (TestClient tooBig = TestClient.connect(url); TestClient quiet = TestClient.connect(url)) {
+                tooBig.send("0123456789abcdef"); // 16 bytes: fine
+                await().atMost(Duration.ofSeconds(10)).until(() -> tooBig.texts.size() == 1);
+                tooBig.send("0123456789abcdefg"); // 17 bytes
+                assertEquals(1009, tooBig.closeCode.get(10, TimeUnit.SECONDS), "--max-message-size");
+                assertEquals(1001, quiet.closeCode.get(15, TimeUnit.SECONDS), "--idle-timeout closes a silent client");
+            }
+        }
+    }
+
+    @Test
+    void pingIntervalGivenOnTheCommandLineApplies() throws Exception {
+        try (DemoProcess demo = DemoProcess.start("echo", "--port", "0", "--ping-interval", "300ms")) {
+            try (TestClient client = TestClient.connect(demo.awaitUrl())) {
+                await("--ping-interval").atMost(Duration.ofSeconds(10)).until(() -> client.pings.get() >= 2);
+            }
+        }
+    }
+
+    @Test
     void aBadOptionIsAUsageErrorWithExitCode2() throws Exception {
         try (DemoProcess demo = DemoProcess.start("echo", "--port", "not-a-port")) {
             assertEquals(2, demo.awaitExit(Duration.ofSeconds(30)));

@@ -20,6 +20,8 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
     public final List<String> texts = new CopyOnWriteArrayList<>();
     /** Complete binary messages, in arrival order. */
     public final List<byte[]> binaries = new CopyOnWriteArrayList<>();
+    /** Pings received (the JDK client answers them itself). */
+    public final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
     /** Completed with the close code the server sent. */
     public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
 
@@ -83,6 +85,13 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
                 partialBinary.reset();
             }
         }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        pings.incrementAndGet();
         webSocket.request(1);
         return null;
     }

@@ -12,7 +12,7 @@
       n /= 1000;
       i++;
     }
-    return (i === 0 ? Math.round(n) : n.toFixed(n < 10 ? 2 : 1)) + units[i];
+    return (i === 0 ? (Number.isInteger(n) ? n : n.toFixed(1)) : n.toFixed(n < 10 ? 2 : 1)) + units[i];
   }
 
   function bytes(n) {
@@ -22,20 +22,19 @@
       n /= 1024;
       i++;
     }
-    return (i === 0 ? Math.round(n) : n.toFixed(1)) + ' ' + units[i];
+    return (i === 0 && Number.isInteger(n) ? n : n.toFixed(1)) + ' ' + units[i];
   }
 
-  // A line chart of up to POINTS samples of one or two series; y from 0 to a rounded maximum.
+  // A line chart of up to POINTS samples of one or two series; y from 0 to a rounded maximum (at least 4,
+  // so that the four grid steps are whole numbers for small counts).
   function Chart(canvas, format, fixedMax) {
     const series = [[], []];
     let samples = 0;
 
     function niceMax(v) {
-      if (v <= 0) {
-        return 1;
-      }
+      v = Math.max(v, 4);
       const p = Math.pow(10, Math.floor(Math.log10(v)));
-      for (const m of [1, 2, 5, 10]) {
+      for (const m of [1, 2, 4, 8, 10]) {
         if (v <= m * p) {
           return m * p;
         }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 
 /** The chat page in three headless Chromium sessions. */
@@ -83,7 +84,7 @@ class ChatBrowserTest {
     }
 
     @Test
-    void twoUsersInARoomSeeEachOthersMessagesAndAnotherRoomDoesNot() {
+    void twoUsersInARoomSeeEachOthersMessagesAndAnotherRoomDoesNot() throws Exception {
         join(first, "alice", "lobby");
         join(second, "bob", "lobby");
         join(third, "carol", "garden");
@@ -101,6 +102,7 @@ class ChatBrowserTest {
         say(second, "Bye"); // bob does not get garden messages either: his own later message arrives alone
         await().atMost(WAIT).until(() -> text(second, "messages").contains("Bye"));
         assertFalse(text(second, "messages").contains("Garden news"));
+        BrowserSupport.screenshot((TakesScreenshot) second, "chat-bob");
     }
 
     @Test

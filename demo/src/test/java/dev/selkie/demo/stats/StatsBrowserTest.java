@@ -62,6 +62,7 @@ class StatsBrowserTest {
                             && !script("return document.getElementById('chart-messages').toDataURL()").equals(before));
             await("the load connection is counted (dashboard + load = 2)").atMost(WAIT)
                     .until(() -> script("return document.getElementById('v-connections').textContent").equals("2"));
+            BrowserSupport.screenshot(browser, "stats");
         }
     }
 }
