@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.selkie.WebSocket;
-import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
+import dev.selkie.testing.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,23 +33,7 @@ class ConformanceTest {
 
     @BeforeAll
     static void start() {
-        server = WebSocketServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .maxMessageSize(MAX)
-                .listener(new WebSocketListener() {
-                    @Override
-                    public void onText(WebSocket ws, String text) {
-                        ws.send(text);
-                    }
-
-                    @Override
-                    public void onBinary(WebSocket ws, ByteBuffer data) {
-                        ws.send(data);
-                    }
-                })
-                .build();
-        server.start();
+        server = EchoServer.start(MAX);
         port = server.port();
     }
 

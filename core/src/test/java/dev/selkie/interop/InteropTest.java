@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.selkie.WebSocket;
-import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
+import dev.selkie.testing.EchoServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,22 +33,7 @@ class InteropTest {
 
     @BeforeEach
     void start() {
-        server = WebSocketServer.builder()
-                .host("127.0.0.1")
-                .maxMessageSize(16 << 20)
-                .listener(new WebSocketListener() {
-                    @Override
-                    public void onText(WebSocket ws, String text) {
-                        ws.send(text);
-                    }
-
-                    @Override
-                    public void onBinary(WebSocket ws, ByteBuffer data) {
-                        ws.send(data);
-                    }
-                })
-                .build();
-        server.start();
+        server = EchoServer.start(16 << 20);
     }
 
     @AfterEach

@@ -1,0 +1,34 @@
+package dev.selkie.testing;
+
+import dev.selkie.WebSocket;
+import dev.selkie.WebSocketListener;
+import dev.selkie.WebSocketServer;
+import java.nio.ByteBuffer;
+
+/** The echo server of the conformance and interop suites: what {@code demo echo} runs, on loopback. */
+public final class EchoServer {
+    private EchoServer() {
+    }
+
+    /** Starts an echo server on 127.0.0.1 and a free port, accepting messages up to {@code maxMessageSize}. */
+    public static WebSocketServer start(int maxMessageSize) {
+        WebSocketServer server = WebSocketServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .maxMessageSize(maxMessageSize)
+                .listener(new WebSocketListener() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        ws.send(text);
+                    }
+
+                    @Override
+                    public void onBinary(WebSocket ws, ByteBuffer data) {
+                        ws.send(data);
+                    }
+                })
+                .build();
+        server.start();
+        return server;
+    }
+}
