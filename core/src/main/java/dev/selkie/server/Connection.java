@@ -412,7 +412,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
 
     private void open(String chosenSubprotocol, Map<String, String> extraHeaders) {
         enqueueRaw(HttpResponses.switchingProtocols(
-                Handshake.acceptKey(secWebSocketKey), chosenSubprotocol, null, extraHeaders));
+                loop.handshakeScratch(), secWebSocketKey, chosenSubprotocol, null, extraHeaders));
         secWebSocketKey = null;
         subprotocol = chosenSubprotocol;
         cancel(handshakeTimer);

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.protocol.HandshakeScratch;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,6 +45,8 @@ final class EventLoop implements Runnable {
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+    /** SHA-1 and scratch arrays for the 101 answers of this loop's handshakes (loop thread only). */
+    private final HandshakeScratch handshakeScratch = new HandshakeScratch();
     private final LoopMetrics metrics = new LoopMetrics();
     private final TopicRegistry topics = new TopicRegistry();
     private Connection[] connections = new Connection[64];
@@ -86,6 +89,11 @@ final class EventLoop implements Runnable {
 
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** The loop's handshake scratch; use it on the loop thread only. */
+    HandshakeScratch handshakeScratch() {
+        return handshakeScratch;
     }
 
     /** The loop's clock, taken after each select. */
