@@ -17,9 +17,12 @@ public interface HandshakeInterceptor {
     /** Decides about the request; must not block. */
     CompletionStage<HandshakeDecision> intercept(HttpRequest request);
 
-    /** The default: accept everything. */
+    /**
+     * The default: accept everything. Always the same instance, which the server recognises and
+     * then skips the call (and its {@code CompletionStage}) altogether.
+     */
     static HandshakeInterceptor acceptAll() {
-        return request -> CompletableFuture.completedFuture(HandshakeDecision.accept());
+        return AcceptAll.INSTANCE;
     }
 
     /** Wraps a quick synchronous decision. */

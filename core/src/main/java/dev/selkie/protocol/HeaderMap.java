@@ -16,8 +16,8 @@ import java.util.Objects;
  * <p>A map made by {@link HttpRequestParser} is compact: it keeps the received header lines as one
  * byte array and answers {@link #first}, {@link #tokens}, {@link #hasToken} and {@link #size} by
  * scanning them, so an open connection that nobody asks about its headers retains one small array.
- * The name-to-values maps behind {@link #asMap()} and {@link #all} are built on the first call of
- * one of those (or of {@link #add}) and kept from then on; building them is safe from any thread.
+ * The name-to-values maps behind {@link #asMap()} are built on its first call (or of {@link #add})
+ * and kept from then on; building them is safe from any thread. {@link #all} scans as well.
  */
 public final class HeaderMap {
     /** The header lines as received (validated by the parser), or null for a map built by {@link #add}. */
@@ -67,10 +67,26 @@ public final class HeaderMap {
         return line < 0 ? null : latin1(valueStart(line), valueEnd(line));
     }
 
-    /** All values of the field; empty if absent. */
+    /** All values of the field, unmodifiable; empty if absent. A compact map stays compact. */
     public List<String> all(String name) {
-        List<String> list = fields().readOnlyValues.get(lower(name));
-        return list == null ? List.of() : list;
+        Fields f = fields;
+        if (f != null) {
+            List<String> list = f.readOnlyValues.get(lower(name));
+            return list == null ? List.of() : list;
+        }
+        int line = findLine(name, rawFrom);
+        if (line < 0) {
+            return List.of();
+        }
+        int next = findLine(name, nextLine(line));
+        if (next < 0) {
+            return List.of(latin1(valueStart(line), valueEnd(line)));
+        }
+        List<String> values = new ArrayList<>(2);
+        for (; line >= 0; line = findLine(name, nextLine(line))) {
+            values.add(latin1(valueStart(line), valueEnd(line)));
+        }
+        return Collections.unmodifiableList(values);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.selkie.server;
 
 import dev.selkie.CloseCodes;
 import dev.selkie.HandshakeDecision;
+import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpRequest;
 import dev.selkie.HttpResponse;
 import dev.selkie.SendResult;
@@ -35,6 +36,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +120,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private Set<String> topics;
 
     // outbound
+    /** Frames waiting to be written; null while none are (borrowed from the loop's spares). */
     private OutboundQueue out;
     /** Frames queued by other threads, moved to {@link #out} by the loop; created on first use. */
     @SuppressWarnings("unused") // through INBOX
@@ -342,14 +347,23 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         secWebSocketKey = key;
         request = new RequestView(head, remoteAddress, null, Handshake.offeredSubprotocols(head));
         state = ConnectionState.AWAITING_DECISION;
+        HandshakeInterceptor interceptor = config.interceptor();
+        if (interceptor == HandshakeInterceptor.acceptAll()) {
+            decide(HandshakeDecision.accept(), null);
+            return;
+        }
         CompletionStage<HandshakeDecision> stage;
         try {
-            stage = Objects.requireNonNull(config.interceptor().intercept(request), "interceptor returned null");
+            stage = Objects.requireNonNull(interceptor.intercept(request), "interceptor returned null");
         } catch (Throwable e) {
             interceptorFailed(e);
             return;
         }
-        // completes inline when the interceptor decided synchronously on this thread
+        if (stage instanceof CompletableFuture<HandshakeDecision> future
+                && future.getClass() == CompletableFuture.class && future.isDone()) {
+            decideNow(future); // a synchronous decision: no callback to allocate and run
+            return;
+        }
         stage.whenComplete((decision, error) -> {
             if (loop.inLoop()) {
                 decide(decision, error);
@@ -360,6 +374,20 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (state == ConnectionState.AWAITING_DECISION) {
             setReading(false); // bytes that came with the head wait in pendingInput (see stash)
         }
+    }
+
+    private void decideNow(CompletableFuture<HandshakeDecision> done) {
+        HandshakeDecision decision;
+        try {
+            decision = done.join();
+        } catch (CompletionException e) {
+            decide(null, e.getCause() != null ? e.getCause() : e);
+            return;
+        } catch (CancellationException e) {
+            decide(null, e);
+            return;
+        }
+        decide(decision, null);
     }
 
     /** Keeps bytes that arrived with the head while the interceptor decides. */
@@ -400,7 +428,10 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (chosen == null) {
             chosen = Handshake.selectSubprotocol(config.subprotocols(), request.offeredSubprotocols());
         }
-        decision.attachment().ifPresent(a -> attachment = a);
+        Object chosenAttachment = decision.attachment().orElse(null);
+        if (chosenAttachment != null) {
+            attachment = chosenAttachment;
+        }
         open(chosen, decision.extraHeaders());
     }
 
@@ -742,6 +773,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
             long dropped = out.clear();
             loop.metrics().queuedBytes -= dropped;
             QUEUED.getAndAdd(this, -dropped);
+            loop.recycle(out);
+            out = null;
         }
         discardInbox();
         leaveTopics();
@@ -856,7 +889,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     /** Loop thread: appends a frame already counted in {@link #queued}. */
     private void append(ByteBuffer frame) {
         if (out == null) {
-            out = new OutboundQueue();
+            out = loop.takeQueue();
         }
         LoopMetrics metrics = loop.metrics();
         metrics.queuedBytes += frame.remaining();
@@ -878,7 +911,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         int length = bytes.remaining();
         QUEUED.getAndAdd(this, (long) length);
         if (out == null) {
-            out = new OutboundQueue();
+            out = loop.takeQueue();
         }
         loop.metrics().queuedBytes += length;
         out.add(bytes);
@@ -904,6 +937,11 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
             dirty = true;
             loop.markDirty(this);
         }
+    }
+
+    /** Whether an outbound queue is held (only while bytes wait to be written); loop thread. */
+    boolean holdsOutboundQueue() {
+        return out != null;
     }
 
     /** Loop thread, once per turn when dirty: write what is queued with gathering writes. */
@@ -933,7 +971,12 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
                 updateInterest();
             }
         }
-        if (queue == null || queue.isEmpty()) {
+        if (queue != null && queue.isEmpty()) {
+            out = null; // an idle connection holds no queue
+            loop.recycle(queue);
+            queue = null;
+        }
+        if (queue == null) {
             if (state == ConnectionState.DRAINING) {
                 startLingering();
                 return;

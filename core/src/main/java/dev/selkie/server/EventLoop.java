@@ -34,6 +34,8 @@ final class EventLoop implements Runnable {
     private static final int READ_BUFFER_SIZE = 64 << 10;
     private static final int MAX_ACCEPTS_PER_TURN = 256;
     private static final int MAX_TASKS_PER_TURN = 16_384;
+    /** Spare outbound queues kept per loop (each 80 bytes while its ring is small). */
+    private static final int MAX_SPARE_QUEUES = 256;
 
     private final ServerEngine engine;
     private final ServerConfig config;
@@ -47,6 +49,9 @@ final class EventLoop implements Runnable {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
     /** SHA-1 and scratch arrays for the 101 answers of this loop's handshakes (loop thread only). */
     private final HandshakeScratch handshakeScratch = new HandshakeScratch();
+    /** Empty outbound queues for reuse, so that a connection holds one only while it has bytes to write. */
+    private final OutboundQueue[] spareQueues = new OutboundQueue[MAX_SPARE_QUEUES];
+    private int spareQueueCount;
     private final LoopMetrics metrics = new LoopMetrics();
     private final TopicRegistry topics = new TopicRegistry();
     private Connection[] connections = new Connection[64];
@@ -89,6 +94,23 @@ final class EventLoop implements Runnable {
 
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** An empty outbound queue, reused if one is spare; loop thread only. */
+    OutboundQueue takeQueue() {
+        if (spareQueueCount == 0) {
+            return new OutboundQueue();
+        }
+        OutboundQueue queue = spareQueues[--spareQueueCount];
+        spareQueues[spareQueueCount] = null;
+        return queue;
+    }
+
+    /** Takes back a queue that is empty and no longer referenced by its connection; loop thread only. */
+    void recycle(OutboundQueue queue) {
+        if (spareQueueCount < spareQueues.length) {
+            spareQueues[spareQueueCount++] = queue;
+        }
     }
 
     /** The loop's handshake scratch; use it on the loop thread only. */

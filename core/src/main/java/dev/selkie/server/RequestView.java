@@ -1,42 +1,30 @@
 package dev.selkie.server;
 
 import dev.selkie.HttpRequest;
+import dev.selkie.protocol.HeaderMap;
 import dev.selkie.protocol.RequestHead;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The {@link HttpRequest} the server shows to interceptors, HTTP handlers and {@code
  * WebSocket.request()}. It outlives the handshake for as long as the connection is open, so it
- * keeps the request compactly: the header fields as one array of name/value strings (well-known
- * names shared by all connections); maps and cookies are built when asked for.
+ * keeps the request as the parser left it: the header lines as one byte array inside a compact
+ * {@link HeaderMap}, scanned when a header is asked for. Nothing is decoded into strings, maps or
+ * lists per connection unless someone asks ({@link #headers()} builds the name-to-values map once).
  */
 final class RequestView implements HttpRequest {
     private static final byte[] NO_BODY = new byte[0];
-    private static final Map<String, String> KNOWN_NAMES = new java.util.HashMap<>();
-
-    static {
-        for (String name : Set.of("host", "upgrade", "connection", "origin", "cookie", "user-agent", "pragma",
-                "cache-control", "accept", "accept-encoding", "accept-language", "authorization",
-                "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions",
-                "content-length", "content-type", "x-forwarded-for", "x-real-ip")) {
-            KNOWN_NAMES.put(name, name);
-        }
-    }
 
     private final String method;
     private final String target;
     private final String path;
     private final String query;
-    /** Lower-case name, value, name, value, ... grouped by name in the order names first appeared. */
-    private final String[] fields;
+    private final HeaderMap fields;
     private final InetSocketAddress remoteAddress;
     private final byte[] body;
     private final List<String> offeredSubprotocols;
@@ -46,24 +34,10 @@ final class RequestView implements HttpRequest {
         this.target = head.target();
         this.path = head.path();
         this.query = head.query();
-        Map<String, List<String>> map = head.headers().asMap();
-        int count = 0;
-        for (List<String> values : map.values()) {
-            count += values.size();
-        }
-        String[] compact = new String[2 * count];
-        int i = 0;
-        for (Map.Entry<String, List<String>> entry : map.entrySet()) {
-            String name = KNOWN_NAMES.getOrDefault(entry.getKey(), entry.getKey());
-            for (String value : entry.getValue()) {
-                compact[i++] = name;
-                compact[i++] = value;
-            }
-        }
-        this.fields = compact;
+        this.fields = head.headers();
         this.remoteAddress = remoteAddress;
         this.body = body == null ? NO_BODY : body;
-        this.offeredSubprotocols = List.copyOf(offeredSubprotocols);
+        this.offeredSubprotocols = offeredSubprotocols.isEmpty() ? List.of() : List.copyOf(offeredSubprotocols);
     }
 
     @Override
@@ -83,35 +57,17 @@ final class RequestView implements HttpRequest {
 
     @Override
     public Optional<String> header(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        for (int i = 0; i < fields.length; i += 2) {
-            if (fields[i].equals(lower)) {
-                return Optional.of(fields[i + 1]);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(fields.first(name));
     }
 
     @Override
     public List<String> headers(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        List<String> values = new ArrayList<>(2);
-        for (int i = 0; i < fields.length; i += 2) {
-            if (fields[i].equals(lower)) {
-                values.add(fields[i + 1]);
-            }
-        }
-        return Collections.unmodifiableList(values);
+        return fields.all(name);
     }
 
     @Override
     public Map<String, List<String>> headers() {
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (int i = 0; i < fields.length; i += 2) {
-            map.computeIfAbsent(fields[i], k -> new ArrayList<>(2)).add(fields[i + 1]);
-        }
-        map.replaceAll((k, v) -> Collections.unmodifiableList(v));
-        return Collections.unmodifiableMap(map);
+        return fields.asMap();
     }
 
     @Override

@@ -48,7 +48,7 @@ class CompactHeaderMapTest {
         HeaderMap expected = expected();
         HeaderMap compact = Requests.parse(HEAD).headers();
         assertSameAnswers(expected, compact);
-        assertFalse(compact.materialised(), "first, tokens, hasToken, count and size read the bytes");
+        assertFalse(compact.materialised(), "first, all, tokens, hasToken, count and size read the bytes");
         assertEquals(expected.asMap(), compact.asMap());
         assertTrue(compact.materialised());
         assertSameAnswers(expected, compact);
@@ -98,8 +98,9 @@ class CompactHeaderMapTest {
     @Test
     void aParsedMapStaysLiveAndReadOnlyAfterAdd() {
         HeaderMap compact = Requests.parse(HEAD).headers();
-        List<String> multi = compact.all("x-multi");
+        List<String> snapshot = compact.all("x-multi");
         Map<String, List<String>> view = compact.asMap();
+        List<String> multi = compact.all("x-multi");
         compact.add("X-Multi", " 5 ");
         compact.add("New", "n");
         assertEquals(List.of("1", "2", "3 , ,4,", "5"), multi);
@@ -108,6 +109,8 @@ class CompactHeaderMapTest {
         assertEquals(4, compact.count("X-multi"));
         assertThrows(UnsupportedOperationException.class, () -> view.put("c", List.of()));
         assertThrows(UnsupportedOperationException.class, () -> multi.add("x"));
+        assertEquals(List.of("1", "2", "3 , ,4,"), snapshot, "all() of a compact map is a snapshot");
+        assertThrows(UnsupportedOperationException.class, () -> snapshot.add("x"));
     }
 
     @Test
@@ -136,6 +139,7 @@ class CompactHeaderMapTest {
             assertEquals(expected.first(name), actual.first(name), name);
             assertEquals(expected.tokens(name), actual.tokens(name), name);
             assertEquals(expected.count(name), actual.count(name), name);
+            assertEquals(expected.all(name), actual.all(name), name);
             for (String token : TOKENS) {
                 assertEquals(expected.hasToken(name, token), actual.hasToken(name, token), name + " " + token);
             }

@@ -13,6 +13,7 @@ import dev.selkie.protocol.Opcode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -91,6 +92,36 @@ class InterceptorTest extends ServerTestSupport {
         });
         assert500(request -> CompletableFuture.failedFuture(new IllegalStateException("lookup failed")));
         assert500(HandshakeInterceptor.sync(request -> HandshakeDecision.accept(null, "not-offered")));
+        assert500(request -> {
+            CompletableFuture<HandshakeDecision> cancelled = new CompletableFuture<>();
+            cancelled.cancel(false);
+            return cancelled;
+        });
+        assert500(request -> CompletableFuture.completedFuture(null));
+    }
+
+    @Test
+    void synchronousDecisionsOfEveryStageKindOpenWithTheirAttachment() throws Exception {
+        List<HandshakeInterceptor> interceptors = List.of(
+                request -> CompletableFuture.completedFuture(HandshakeDecision.accept("future")),
+                request -> CompletableFuture.completedStage(HandshakeDecision.accept("stage")),
+                request -> new CompletableFuture<HandshakeDecision>() { // a subclass: taken the general way
+                    {
+                        complete(HandshakeDecision.accept("subclass"));
+                    }
+                });
+        for (HandshakeInterceptor interceptor : interceptors) {
+            Recorder recorder = new Recorder(true);
+            WebSocketServer server = start(builder().listener(recorder).handshakeInterceptor(interceptor));
+            try (RawClient client = RawClient.open(server.port())) {
+                client.sendText("x");
+                assertEquals("x", client.readFrame().text());
+            }
+            await().until(() -> recorder.opened.size() == 1);
+            String expected = interceptor.intercept(null).toCompletableFuture().join().attachment().orElseThrow()
+                    .toString();
+            assertEquals(expected, recorder.opened.get(0).<String>attachment());
+        }
     }
 
     private void assert500(HandshakeInterceptor interceptor) throws Exception {

@@ -209,6 +209,29 @@ class LifecycleTest extends ServerTestSupport {
         assertEquals(java.util.Set.of("selkie-loop-0", "selkie-loop-1"), new java.util.HashSet<>(loopThreads));
     }
 
+    @Test
+    void aConnectionHoldsAnOutboundQueueOnlyWhileBytesWait() throws Exception {
+        Recorder recorder = new Recorder(true);
+        WebSocketServer server = start(builder().listener(recorder));
+        try (RawClient client = RawClient.open(server.port())) { // returns once the 101 has arrived
+            await().until(() -> recorder.opened.size() == 1);
+            Connection connection = (Connection) recorder.opened.get(0);
+            assertFalse(onLoop(connection, connection::holdsOutboundQueue), "after the 101");
+            client.sendText("a");
+            assertEquals("a", client.readFrame().text());
+            assertFalse(onLoop(connection, connection::holdsOutboundQueue), "after the echo");
+            client.sendText("b");
+            assertEquals("b", client.readFrame().text());
+        }
+    }
+
+    /** Asks on the connection's loop thread, where its outbound state lives. */
+    private static <T> T onLoop(Connection connection, java.util.function.Supplier<T> question) throws Exception {
+        java.util.concurrent.CompletableFuture<T> answer = new java.util.concurrent.CompletableFuture<>();
+        connection.loop().execute(() -> answer.complete(question.get()));
+        return answer.get(5, TimeUnit.SECONDS);
+    }
+
     static void closeQuietly(RawClient client) {
         try {
             client.close();
