@@ -6,8 +6,10 @@ import java.util.Arrays;
 /**
  * Collects the unmasked payload of a message that arrives in several frames or reads. The buffer
  * grows geometrically as bytes actually arrive, never beyond the size the current frame declares
- * (which the frame decoder has already checked against the maximum message size), so a peer that
- * declares a huge frame and sends little costs little memory.
+ * (which the frame decoder has already checked against the maximum message size) and never beyond
+ * twice the bytes received, so a peer that declares a huge frame and sends little costs little
+ * memory. Once half of the frame is at hand the buffer takes the frame's full size, so a frame split
+ * over two reads is copied once.
  */
 final class MessageAssembler {
     private static final byte[] EMPTY = new byte[0];
@@ -46,6 +48,9 @@ final class MessageAssembler {
             return;
         }
         long grown = Math.max(needed, Math.max((long) buf.length * 2, MIN_GROWTH));
+        if (2L * needed >= frameEnd) {
+            grown = frameEnd; // half the frame is here: take all of it now rather than copy again for the rest
+        }
         buf = Arrays.copyOf(buf, (int) Math.min(grown, Math.max(frameEnd, needed)));
     }
 

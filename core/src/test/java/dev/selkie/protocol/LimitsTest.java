@@ -104,6 +104,24 @@ class LimitsTest {
     }
 
     @Test
+    void aFrameMostlyAtHandGetsItsWholeBufferAtOnce() {
+        // a 64 KiB frame never fits the server's 64 KiB read buffer together with its header: the
+        // first read brings all but a few bytes, and the buffer must not be copied for the rest
+        RecordingHandler h = new RecordingHandler();
+        WebSocketProtocol p = new WebSocketProtocol(1 << 20, h);
+        byte[] frame = ClientFrames.frame(Opcode.BINARY).payload(new byte[65_536]).build();
+        int firstRead = 65_536;
+        p.receive(ByteBuffer.wrap(frame, 0, firstRead));
+        assertEquals(65_536, p.assemblyCapacity(), "more than half the frame is here: allocate all of it");
+        p.receive(ByteBuffer.wrap(frame, firstRead, frame.length - firstRead));
+        assertEquals(1, h.events.size(), h.events.toString());
+        // but never more than twice what has arrived
+        WebSocketProtocol q = new WebSocketProtocol(1 << 20, h);
+        q.receive(ByteBuffer.wrap(frame, 0, 30_000));
+        assertTrue(q.assemblyCapacity() <= 2 * 30_000, "capacity " + q.assemblyCapacity());
+    }
+
+    @Test
     void topBitOf64BitLengthFailsAtThatByte() {
         byte[] frame = ClientFrames.frame(Opcode.BINARY).payload(new byte[1]).declaredLength(Long.MIN_VALUE + 1)
                 .lengthEncoding(LengthEncoding.SIXTY_FOUR_BIT).build();
