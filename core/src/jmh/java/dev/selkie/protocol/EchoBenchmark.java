@@ -35,9 +35,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * input buffer ({@code System.arraycopy}, the stand-in for the socket read). That copy is part of
  * the measured time of the text cases only.
  *
- * <p>Text payload: valid UTF-8 of exactly {@code payloadSize} bytes, mostly ASCII with some 2-, 3-
- * and 4-byte characters (about 85% of the bytes are ASCII; characters beyond U+00FF make the
- * delivered String UTF-16). Binary payload: arbitrary bytes.
+ * <p>Text payload: valid UTF-8 of exactly {@code payloadSize} bytes, mostly ASCII with some
+ * multi-byte characters (64 B: 89% ASCII bytes, with 2- and 3-byte characters, 60 chars; 64 KiB:
+ * 83% ASCII bytes, with 2-, 3- and 4-byte characters, 59,128 chars). Characters beyond U+00FF make
+ * the delivered String UTF-16. Binary payload: arbitrary bytes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
