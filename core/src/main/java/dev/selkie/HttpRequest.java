@@ -9,7 +9,10 @@ import java.util.Optional;
  * An HTTP request as the server received it: either a WebSocket upgrade request shown to a
  * {@link HandshakeInterceptor}, or a plain HTTP request given to an {@link HttpHandler}.
  *
- * <p>Header names are matched case-insensitively.
+ * <p>Header names are matched case-insensitively. The server keeps the header lines as received
+ * (one byte array per request) and {@link #header(String)} and {@link #headers(String)} read them
+ * on each call; {@link #headers()} builds the whole map on its first call, and a connection's
+ * request keeps that map for the rest of the connection's life.
  */
 public interface HttpRequest {
     /** The method, e.g. {@code GET}. */
@@ -24,10 +27,10 @@ public interface HttpRequest {
     /** The first value of the header, if present. */
     Optional<String> header(String name);
 
-    /** All values of the header in the order received; empty if absent. */
+    /** All values of the header in the order received, unmodifiable; empty if absent. */
     List<String> headers(String name);
 
-    /** All headers, names in lower case, values in the order received. */
+    /** All headers, unmodifiable, names in lower case, values in the order received. */
     Map<String, List<String>> headers();
 
     /** The {@code Origin} header, if present. */
