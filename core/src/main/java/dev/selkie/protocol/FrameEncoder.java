@@ -111,6 +111,69 @@ public final class FrameEncoder {
     }
 
     /**
+     * The UTF-8 length of {@code text} as {@link #text} and {@link #writeText} encode it (a lone
+     * surrogate becomes one {@code '?'}).
+     */
+    public static int textLength(String text) {
+        return utf8Length(text);
+    }
+
+    /**
+     * Writes one unfragmented text frame of {@code text} into {@code dst} at {@code at}, for callers
+     * that encode into a buffer of their own.
+     *
+     * @param utf8Length {@link #textLength(String) textLength(text)}, which the caller needed anyway
+     *     to find room for the frame
+     * @return the frame's size: {@code headerSize(utf8Length) + utf8Length}
+     */
+    public static int writeText(String text, int utf8Length, byte[] dst, int at) {
+        int header = writeHeader(dst, at, Opcode.TEXT, utf8Length);
+        if (utf8Length == text.length()) {
+            copyAscii(text, 0, utf8Length, dst, at + header);
+        } else {
+            new Utf8Writer(dst, at + header, utf8Length, 0).write(text);
+        }
+        return header + utf8Length;
+    }
+
+    /**
+     * Writes one unfragmented data frame carrying {@code payload}'s remaining bytes into {@code dst}
+     * at {@code at}; {@code payload}'s position is not changed.
+     *
+     * @return the frame's size: {@code headerSize(payload.remaining()) + payload.remaining()}
+     */
+    public static int writeFrame(int opcode, ByteBuffer payload, byte[] dst, int at) {
+        int len = payload.remaining();
+        if (Opcode.isControl(opcode) && len > 125) {
+            throw new IllegalArgumentException("control frames carry at most 125 bytes");
+        }
+        int header = writeHeader(dst, at, opcode, len);
+        payload.get(payload.position(), dst, at + header, len);
+        return header + len;
+    }
+
+    /** A FIN frame header into an array; returns its size. */
+    private static int writeHeader(byte[] dst, int at, int opcode, int len) {
+        dst[at] = (byte) (0x80 | checkOpcode(opcode));
+        if (len <= 125) {
+            dst[at + 1] = (byte) len;
+            return 2;
+        }
+        if (len <= 0xFFFF) {
+            dst[at + 1] = 126;
+            dst[at + 2] = (byte) (len >>> 8);
+            dst[at + 3] = (byte) len;
+            return 4;
+        }
+        dst[at + 1] = 127;
+        long l = len;
+        for (int i = 0; i < 8; i++) {
+            dst[at + 2 + i] = (byte) (l >>> (56 - 8 * i));
+        }
+        return 10;
+    }
+
+    /**
      * A close frame; {@code code} 0 means no status code (empty payload, and then the reason must be
      * empty). The reason is never truncated: it must fit {@value #MAX_CLOSE_REASON_BYTES} UTF-8
      * bytes.

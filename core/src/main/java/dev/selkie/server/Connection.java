@@ -793,10 +793,51 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
      * The buffer must not be changed afterwards (broadcasts pass a view per recipient).
      */
     SendResult offer(ByteBuffer frame) {
+        SendResult reserved = reserve(frame.remaining());
+        if (reserved == SendResult.DROPPED) {
+            return reserved;
+        }
+        if (loop.inLoop()) {
+            drainInbox();
+            append(frame);
+            markDirty();
+        } else {
+            inbox().add(frame);
+            if (INBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
+                loop.execute(this);
+            }
+        }
+        return reserved;
+    }
+
+    /**
+     * Loop thread: queues a data frame encoded once for many recipients (broadcast, publish). A small
+     * one is copied into the outbound queue's chunk (the copy the socket write would make anyway, and
+     * no view object or extra buffer per recipient); a large one is queued as a view.
+     */
+    SendResult offerShared(ByteBuffer frame) {
+        int length = frame.remaining();
+        if (length > ChunkPool.CHUNK_SIZE) {
+            return offer(frame.duplicate());
+        }
+        SendResult reserved = reserve(length);
+        if (reserved != SendResult.DROPPED) {
+            ByteBuffer chunk = chunkFor(length);
+            frame.get(frame.position(), chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
+            committed(length);
+        }
+        return reserved;
+    }
+
+    /**
+     * Counts {@code length} bytes into {@link #queued} if the send-queue limit allows; any thread.
+     *
+     * @return DROPPED (nothing counted), BACKPRESSURE (counted, above the high-water mark) or OK
+     */
+    private SendResult reserve(int length) {
         if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
             return SendResult.DROPPED;
         }
-        int length = frame.remaining();
         long limit = config.sendQueueLimit();
         long before;
         do {
@@ -809,17 +850,34 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (backpressure) {
             drainWanted = true; // before queueing, so the loop cannot drain past it unnoticed
         }
-        if (loop.inLoop()) {
-            drainInbox();
-            append(frame);
-            markDirty();
-        } else {
-            inbox().add(frame);
-            if (INBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
-                loop.execute(this);
-            }
-        }
         return backpressure ? SendResult.BACKPRESSURE : SendResult.OK;
+    }
+
+    /** Whether a data frame of this size is encoded straight into the outbound queue's chunk. */
+    private boolean encodesInPlace(int frameLength) {
+        return frameLength <= ChunkPool.CHUNK_SIZE && loop.inLoop();
+    }
+
+    /**
+     * Loop thread: reserves room for a small data frame in the outbound queue's current chunk, after
+     * anything other threads sent before; the caller writes the frame there and calls {@link
+     * #committed}.
+     */
+    private ByteBuffer chunkFor(int frameLength) {
+        drainInbox();
+        if (out == null) {
+            out = loop.takeQueue();
+        }
+        return out.room(frameLength);
+    }
+
+    /** Loop thread: the frame written into the chunk from {@link #chunkFor} is queued. */
+    private void committed(int frameLength) {
+        out.commit(frameLength);
+        LoopMetrics metrics = loop.metrics();
+        metrics.queuedBytes += frameLength;
+        metrics.messagesOut++;
+        markDirty();
     }
 
     private SendResult slowConsumer(long queuedNow) {
@@ -1164,7 +1222,21 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
             return SendResult.DROPPED;
         }
-        return offer(FrameEncoder.text(text, config.outgoingFragmentSize()));
+        int fragmentSize = config.outgoingFragmentSize();
+        if (text.length() <= ChunkPool.CHUNK_SIZE && loop.inLoop()) { // UTF-8 needs at least a byte per char
+            int length = FrameEncoder.textLength(text);
+            int frameLength = FrameEncoder.headerSize(length) + length;
+            if ((fragmentSize <= 0 || length <= fragmentSize) && encodesInPlace(frameLength)) {
+                SendResult reserved = reserve(frameLength);
+                if (reserved != SendResult.DROPPED) {
+                    ByteBuffer chunk = chunkFor(frameLength);
+                    FrameEncoder.writeText(text, length, chunk.array(), chunk.arrayOffset() + chunk.limit());
+                    committed(frameLength);
+                }
+                return reserved;
+            }
+        }
+        return offer(FrameEncoder.text(text, fragmentSize));
     }
 
     @Override
@@ -1173,7 +1245,19 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
             return SendResult.DROPPED;
         }
-        return offer(FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()));
+        int fragmentSize = config.outgoingFragmentSize();
+        int length = data.remaining();
+        int frameLength = FrameEncoder.headerSize(length) + length;
+        if ((fragmentSize <= 0 || length <= fragmentSize) && encodesInPlace(frameLength)) {
+            SendResult reserved = reserve(frameLength);
+            if (reserved != SendResult.DROPPED) {
+                ByteBuffer chunk = chunkFor(frameLength);
+                FrameEncoder.writeFrame(Opcode.BINARY, data, chunk.array(), chunk.arrayOffset() + chunk.limit());
+                committed(frameLength);
+            }
+            return reserved;
+        }
+        return offer(FrameEncoder.message(Opcode.BINARY, data, fragmentSize));
     }
 
     @Override

@@ -52,6 +52,8 @@ final class EventLoop implements Runnable {
     /** Empty outbound queues for reuse, so that a connection holds one only while it has bytes to write. */
     private final OutboundQueue[] spareQueues = new OutboundQueue[MAX_SPARE_QUEUES];
     private int spareQueueCount;
+    /** Write chunks that small frames sent on this loop are encoded into. */
+    private final ChunkPool chunks = new ChunkPool();
     private final LoopMetrics metrics = new LoopMetrics();
     private final TopicRegistry topics = new TopicRegistry();
     private Connection[] connections = new Connection[64];
@@ -99,7 +101,7 @@ final class EventLoop implements Runnable {
     /** An empty outbound queue, reused if one is spare; loop thread only. */
     OutboundQueue takeQueue() {
         if (spareQueueCount == 0) {
-            return new OutboundQueue();
+            return new OutboundQueue(chunks);
         }
         OutboundQueue queue = spareQueues[--spareQueueCount];
         spareQueues[spareQueueCount] = null;
@@ -336,7 +338,7 @@ final class EventLoop implements Runnable {
         for (int i = 0; i < connectionCount; i++) {
             Connection connection = connections[i];
             if (connection.state() == ConnectionState.OPEN) {
-                connection.offer(frame.duplicate());
+                connection.offerShared(frame);
             }
         }
     }

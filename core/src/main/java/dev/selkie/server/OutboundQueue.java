@@ -8,6 +8,11 @@ import java.nio.channels.GatheringByteChannel;
  * A connection's frames waiting to be written, as a ring of buffers that is written with gathering
  * writes straight from the ring's array (no copying of buffer references per write). Event-loop
  * thread only.
+ *
+ * <p>Small frames sent on the loop thread are encoded straight into a chunk borrowed from the
+ * loop's {@link ChunkPool} ({@link #room}, {@link #commit}): consecutive frames share one chunk, so
+ * an echo or a burst of small messages costs no allocation and one buffer per write instead of
+ * one per frame. A chunk goes back to the pool as soon as it has been written.
  */
 final class OutboundQueue {
     private static final int INITIAL = 8;
@@ -15,19 +20,56 @@ final class OutboundQueue {
     /** Buffers per gathering write: the kernel's IOV_MAX on Linux; the JDK writes no more per call. */
     private static final int MAX_BUFFERS_PER_WRITE = 1024;
 
+    private final ChunkPool chunks;
     private ByteBuffer[] ring = new ByteBuffer[INITIAL];
+    /** Whether the ring entry at the same index is a chunk of {@link #chunks}. */
+    private boolean[] pooled = new boolean[INITIAL];
     private int head;
     private int size;
     private long bytes;
+    /** The ring's last entry while it is a chunk that frames may still be appended to; else null. */
+    private ByteBuffer tail;
+
+    OutboundQueue(ChunkPool chunks) {
+        this.chunks = chunks;
+    }
 
     /** Appends a buffer; its remaining bytes will be written. */
     void add(ByteBuffer buffer) {
+        push(buffer, false);
+        tail = null; // later frames go after this buffer
+        bytes += buffer.remaining();
+    }
+
+    /**
+     * A chunk with at least {@code length} free bytes after its limit, for a frame of that size
+     * ({@code length <= ChunkPool.CHUNK_SIZE}): write the frame into its array at {@code
+     * arrayOffset() + limit()}, then {@link #commit} it.
+     */
+    ByteBuffer room(int length) {
+        ByteBuffer chunk = tail;
+        if (chunk == null || chunk.capacity() - chunk.limit() < length) {
+            chunk = chunks.take();
+            push(chunk, true);
+            tail = chunk;
+        }
+        return chunk;
+    }
+
+    /** Makes the {@code length} bytes written into the chunk from {@link #room} part of the queue. */
+    void commit(int length) {
+        tail.limit(tail.limit() + length);
+        bytes += length;
+    }
+
+    private void push(ByteBuffer buffer, boolean isChunk) {
         if (size == ring.length) {
             grow();
         }
-        ring[(head + size) & (ring.length - 1)] = buffer;
+        int index = (head + size) & (ring.length - 1);
+        ring[index] = buffer;
+        pooled[index] = isChunk;
         size++;
-        bytes += buffer.remaining();
     }
 
     boolean isEmpty() {
@@ -58,13 +100,11 @@ final class OutboundQueue {
             total += written;
             int done = 0;
             while (done < segment && !ring[head].hasRemaining()) {
-                ring[head] = null;
-                head = (head + 1) & (ring.length - 1);
-                size--;
+                removeHead();
                 done++;
             }
             if (done < segment) {
-                break; // the socket's send buffer is full
+                break; // the socket's buffer is full
             }
         }
         bytes -= total;
@@ -72,6 +112,7 @@ final class OutboundQueue {
             head = 0;
             if (ring.length > SHRINK_ABOVE) {
                 ring = new ByteBuffer[INITIAL];
+                pooled = new boolean[INITIAL];
             }
         }
         return total;
@@ -84,21 +125,38 @@ final class OutboundQueue {
      */
     long clear() {
         long dropped = bytes;
-        for (int i = 0; i < size; i++) {
-            ring[(head + i) & (ring.length - 1)] = null;
+        while (size > 0) {
+            removeHead();
         }
         head = 0;
-        size = 0;
         bytes = 0;
         return dropped;
     }
 
+    private void removeHead() {
+        ByteBuffer buffer = ring[head];
+        if (pooled[head]) {
+            if (buffer == tail) {
+                tail = null;
+            }
+            chunks.give(buffer);
+            pooled[head] = false;
+        }
+        ring[head] = null;
+        head = (head + 1) & (ring.length - 1);
+        size--;
+    }
+
     private void grow() {
         ByteBuffer[] bigger = new ByteBuffer[ring.length * 2];
+        boolean[] biggerPooled = new boolean[ring.length * 2];
         for (int i = 0; i < size; i++) {
-            bigger[i] = ring[(head + i) & (ring.length - 1)];
+            int from = (head + i) & (ring.length - 1);
+            bigger[i] = ring[from];
+            biggerPooled[i] = pooled[from];
         }
         ring = bigger;
+        pooled = biggerPooled;
         head = 0;
     }
 }

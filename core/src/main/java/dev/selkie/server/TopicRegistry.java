@@ -42,7 +42,7 @@ final class TopicRegistry {
     }
 
     /**
-     * Loop thread: queues the frame (a view per subscriber, never a copy) to every subscriber.
+     * Loop thread: queues the frame to every subscriber (see {@link Connection#offerShared}).
      *
      * @return the number of subscribers it was queued for
      */
@@ -53,7 +53,7 @@ final class TopicRegistry {
         }
         int queued = 0;
         for (Connection connection : subscribers.connections) {
-            if (connection.offer(frame.duplicate()) != SendResult.DROPPED) {
+            if (connection.offerShared(frame) != SendResult.DROPPED) {
                 queued++;
             }
         }

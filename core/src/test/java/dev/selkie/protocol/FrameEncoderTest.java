@@ -147,4 +147,35 @@ class FrameEncoderTest {
         }
         return b;
     }
+    @Test
+    void writingIntoAnArrayGivesTheSameFramesAsTheAllocatingEncoders() {
+        for (int length : new int[] {0, 1, 125, 126, 127, 4000, 65_535, 65_536, 70_000}) {
+            byte[] payload = new byte[length];
+            for (int i = 0; i < length; i++) {
+                payload[i] = (byte) (i * 7 + 1);
+            }
+            ByteBuffer source = ByteBuffer.wrap(payload, 0, length);
+            byte[] expected = toArray(FrameEncoder.frame(Opcode.BINARY, true, source));
+            byte[] dst = new byte[expected.length + 9];
+            assertEquals(expected.length, FrameEncoder.writeFrame(Opcode.BINARY, source, dst, 5));
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(dst, 5, 5 + expected.length), "length " + length);
+            assertEquals(0, source.position(), "payload position unchanged");
+        }
+        for (String text : new String[] {"", "hello", "x".repeat(125), "y".repeat(126), "z".repeat(70_000),
+                "caf\u00e9 \u6c34 \ud83e\uddad", "lone \ud800 surrogate \udc00", "\u00e9".repeat(63)}) {
+            byte[] expected = toArray(FrameEncoder.text(text, 0));
+            int length = FrameEncoder.textLength(text);
+            assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, length);
+            byte[] dst = new byte[expected.length + 3];
+            assertEquals(expected.length, FrameEncoder.writeText(text, length, dst, 3));
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(dst, 3, 3 + expected.length),
+                    text.length() > 20 ? text.substring(0, 20) : text);
+        }
+    }
+
+    private static byte[] toArray(ByteBuffer frame) {
+        byte[] bytes = new byte[frame.remaining()];
+        frame.duplicate().get(bytes);
+        return bytes;
+    }
 }

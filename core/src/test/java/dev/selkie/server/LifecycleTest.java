@@ -225,6 +225,48 @@ class LifecycleTest extends ServerTestSupport {
         }
     }
 
+    @Test
+    void loopAndOtherThreadSendsOfEverySizeArriveInOrderPerSender() throws Exception {
+        int count = 600;
+        WebSocketServer server = start(builder().listener(new WebSocketListener() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                Thread other = new Thread(() -> {
+                    for (int i = 0; i < count; i++) {
+                        ws.send("t" + i);
+                    }
+                });
+                other.start();
+                for (int i = 0; i < count; i++) { // on the loop: small ones go into write chunks
+                    int size = i % 50 == 0 ? 5000 + i : i % 7 == 0 ? 4090 : i % 3;
+                    if (i % 2 == 0) {
+                        ws.send("L" + i + ":" + "x".repeat(size));
+                    } else {
+                        ws.send(java.nio.ByteBuffer.wrap(("B" + i + ":" + "y".repeat(size)).getBytes()));
+                    }
+                }
+            }
+        }));
+        try (RawClient client = RawClient.open(server.port())) {
+            client.sendText("go");
+            int nextLoop = 0;
+            int nextOther = 0;
+            while (nextLoop < count || nextOther < count) {
+                RawClient.Frame frame = client.readFrame();
+                String text = frame.text();
+                if (text.startsWith("t")) {
+                    assertEquals("t" + nextOther++, text);
+                } else {
+                    String expectedPrefix = (nextLoop % 2 == 0 ? "L" : "B") + nextLoop + ":";
+                    assertTrue(text.startsWith(expectedPrefix), "expected " + expectedPrefix + " got "
+                            + text.substring(0, Math.min(20, text.length())));
+                    assertEquals(nextLoop % 2 == 0 ? Opcode.TEXT : Opcode.BINARY, frame.opcode());
+                    nextLoop++;
+                }
+            }
+        }
+    }
+
     /** Asks on the connection's loop thread, where its outbound state lives. */
     private static <T> T onLoop(Connection connection, java.util.function.Supplier<T> question) throws Exception {
         java.util.concurrent.CompletableFuture<T> answer = new java.util.concurrent.CompletableFuture<>();

@@ -65,7 +65,7 @@ class OutboundQueueTest {
 
     @Test
     void manySmallBuffersGoOutInOneGatheringWrite() throws Exception {
-        OutboundQueue queue = new OutboundQueue();
+        OutboundQueue queue = new OutboundQueue(new ChunkPool());
         StringBuilder expected = new StringBuilder();
         for (int i = 0; i < 100; i++) {
             queue.add(bytes("m" + i + ";"));
@@ -82,7 +82,7 @@ class OutboundQueueTest {
 
     @Test
     void partialWritesKeepTheRestInOrder() throws Exception {
-        OutboundQueue queue = new OutboundQueue();
+        OutboundQueue queue = new OutboundQueue(new ChunkPool());
         queue.add(bytes("abcdef"));
         queue.add(bytes("ghij"));
         FakeChannel channel = new FakeChannel(4);
@@ -101,7 +101,7 @@ class OutboundQueueTest {
 
     @Test
     void wrapsAroundAndGrowsWithoutLosingOrder() throws Exception {
-        OutboundQueue queue = new OutboundQueue();
+        OutboundQueue queue = new OutboundQueue(new ChunkPool());
         FakeChannel channel = new FakeChannel(0);
         StringBuilder expected = new StringBuilder();
         int next = 0;
@@ -122,8 +122,8 @@ class OutboundQueueTest {
     @Test
     void sharedBroadcastViewsAreIndependent() throws Exception {
         ByteBuffer frame = bytes("shared").asReadOnlyBuffer();
-        OutboundQueue a = new OutboundQueue();
-        OutboundQueue b = new OutboundQueue();
+        OutboundQueue a = new OutboundQueue(new ChunkPool());
+        OutboundQueue b = new OutboundQueue(new ChunkPool());
         a.add(frame.duplicate());
         b.add(frame.duplicate());
         FakeChannel ca = new FakeChannel(3);
@@ -137,7 +137,7 @@ class OutboundQueueTest {
 
     @Test
     void clearDropsEverything() {
-        OutboundQueue queue = new OutboundQueue();
+        OutboundQueue queue = new OutboundQueue(new ChunkPool());
         queue.add(bytes("abc"));
         queue.add(bytes("de"));
         assertEquals(5, queue.clear());
@@ -147,7 +147,7 @@ class OutboundQueueTest {
 
     @Test
     void moreBuffersThanOneSystemCallTakesAreWrittenInSeveralCalls() throws Exception {
-        OutboundQueue queue = new OutboundQueue();
+        OutboundQueue queue = new OutboundQueue(new ChunkPool());
         for (int i = 0; i < 3000; i++) {
             queue.add(bytes("x"));
         }
@@ -155,5 +155,82 @@ class OutboundQueueTest {
         assertEquals(3000, queue.writeTo(channel));
         assertTrue(queue.isEmpty());
         assertTrue(channel.buffersPerCall.stream().allMatch(n -> n <= 1024), channel.buffersPerCall.toString());
+    }
+    /** Appends {@code s} the way a small frame is encoded into the queue's chunk. */
+    private static void appendInPlace(OutboundQueue queue, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer chunk = queue.room(b.length);
+        System.arraycopy(b, 0, chunk.array(), chunk.arrayOffset() + chunk.limit(), b.length);
+        queue.commit(b.length);
+    }
+
+    @Test
+    void smallFramesShareOneChunkAndTheChunkGoesBackOnceWritten() throws Exception {
+        ChunkPool pool = new ChunkPool();
+        OutboundQueue queue = new OutboundQueue(pool);
+        for (int i = 0; i < 16; i++) {
+            appendInPlace(queue, "frame" + i + ";");
+        }
+        assertEquals(1, queue.size(), "one chunk for all sixteen");
+        FakeChannel channel = new FakeChannel(10);
+        queue.writeTo(channel);
+        appendInPlace(queue, "late;"); // appended behind the unwritten rest of the same chunk
+        assertEquals(1, queue.size());
+        assertEquals(0, pool.spares());
+        channel.budget = Integer.MAX_VALUE;
+        queue.writeTo(channel);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            expected.append("frame").append(i).append(';');
+        }
+        assertEquals(expected + "late;", channel.written.toString(StandardCharsets.US_ASCII));
+        assertTrue(queue.isEmpty());
+        assertEquals(1, pool.spares(), "the written chunk is back in the pool");
+        ByteBuffer reused = pool.take();
+        assertEquals(0, reused.position());
+        assertEquals(0, reused.limit());
+    }
+
+    @Test
+    void chunksAndOtherBuffersInterleaveInOrderUnderPartialWrites() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        for (int trial = 0; trial < 200; trial++) {
+            ChunkPool pool = new ChunkPool();
+            OutboundQueue queue = new OutboundQueue(pool);
+            FakeChannel channel = new FakeChannel(0);
+            StringBuilder expected = new StringBuilder();
+            for (int step = 0; step < 60; step++) {
+                int size = 1 + random.nextInt(random.nextBoolean() ? 40 : ChunkPool.CHUNK_SIZE);
+                String s = Character.toString('a' + step % 26).repeat(size);
+                expected.append(s);
+                if (random.nextInt(3) == 0) {
+                    queue.add(bytes(s)); // a frame from another thread or a broadcast view
+                } else {
+                    appendInPlace(queue, s);
+                }
+                assertEquals(expected.length() - channel.written.size(), queue.bytes());
+                if (random.nextInt(4) == 0) {
+                    channel.budget = random.nextInt(3 * ChunkPool.CHUNK_SIZE);
+                    queue.writeTo(channel);
+                }
+            }
+            channel.budget = Integer.MAX_VALUE;
+            queue.writeTo(channel);
+            assertEquals(expected.toString(), channel.written.toString(StandardCharsets.US_ASCII), "trial " + trial);
+            assertTrue(queue.isEmpty());
+        }
+    }
+
+    @Test
+    void clearGivesChunksBack() {
+        ChunkPool pool = new ChunkPool();
+        OutboundQueue queue = new OutboundQueue(pool);
+        appendInPlace(queue, "abc");
+        queue.add(bytes("de"));
+        appendInPlace(queue, "fg");
+        assertEquals(3, queue.size());
+        assertEquals(7, queue.clear());
+        assertEquals(2, pool.spares());
+        assertTrue(queue.isEmpty());
     }
 }
