@@ -22,10 +22,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * (as a browser sends it) goes through {@link WebSocketProtocol#receive} (header decoding,
  * unmasking, UTF-8 validation for text, delivery of the unfragmented message), the handler's
  * {@code onText}/{@code onBinary} gets the message an application listener would get, and echoes
- * it by encoding a server frame the way {@code Connection.send} does ({@link
- * FrameEncoder#text(String, int)} or {@link FrameEncoder#message(int, ByteBuffer, int)}, fragment
- * size 0, the server's default); the encoded frame goes to a {@link Blackhole}, standing in for the
- * socket write.
+ * it by encoding a server frame the way {@code Connection.send} does (see {@link #encode}: into a
+ * reused write chunk for frames up to 4 KiB, or into a new buffer; fragment size 0, the server's
+ * default); the encoded frame goes to a {@link Blackhole}, standing in for the socket write.
  *
  * <p>The read buffer is a heap buffer, like the event loop's, holding the whole frame. A binary
  * frame is unmasked into the delivered array, so its input buffer is reused unchanged (position
@@ -57,6 +56,16 @@ public class EchoBenchmark {
     @Param({"binary", "text"})
     public String type;
 
+    /**
+     * How the echo is encoded: {@code chunk} as the server does for a frame of up to 4 KiB sent on
+     * its event loop (written with {@link FrameEncoder#writeFrame}/{@link FrameEncoder#writeText}
+     * into a write chunk borrowed from the loop's pool: here one reused 4 KiB array), larger frames
+     * as {@code allocate}; {@code allocate} always with the allocating encoders (a new frame buffer
+     * per message), as the server does for sends from other threads.
+     */
+    @Param({"chunk", "allocate"})
+    public String encode;
+
     /** The masked frame as it arrives, never modified. */
     private byte[] frame;
     private ByteBuffer input;
@@ -70,7 +79,7 @@ public class EchoBenchmark {
         frame = maskedFrame(text ? Opcode.TEXT : Opcode.BINARY, payload, 0x37FA213D);
         input = ByteBuffer.allocate(frame.length);
         input.put(frame).flip();
-        protocol = new WebSocketProtocol(1 << 20, new EchoHandler(blackhole));
+        protocol = new WebSocketProtocol(1 << 20, new EchoHandler(blackhole, "chunk".equals(encode)));
         check(payload);
     }
 
@@ -78,10 +87,15 @@ public class EchoBenchmark {
     private void check(byte[] payload) {
         ByteBuffer[] sent = new ByteBuffer[1];
         WebSocketProtocol saved = protocol;
-        protocol = new WebSocketProtocol(1 << 20, new EchoHandler(null) {
+        protocol = new WebSocketProtocol(1 << 20, new EchoHandler(null, "chunk".equals(encode)) {
             @Override
             void send(ByteBuffer frame) {
                 sent[0] = frame;
+            }
+
+            @Override
+            void written(byte[] chunk, int length) {
+                sent[0] = ByteBuffer.wrap(chunk.clone(), 0, length);
             }
         });
         ByteBuffer expected = ByteBuffer.allocate(FrameEncoder.headerSize(payload.length) + payload.length);
@@ -159,25 +173,49 @@ public class EchoBenchmark {
 
     /** An echo listener: every message goes back as one server frame, into the blackhole. */
     static class EchoHandler implements ProtocolHandler {
-        private final Blackhole blackhole;
+        /** The server's write chunk size ({@code ChunkPool.CHUNK_SIZE}). */
+        static final int CHUNK_SIZE = 4096;
 
-        EchoHandler(Blackhole blackhole) {
+        private final Blackhole blackhole;
+        private final boolean inPlace;
+        /** Stands in for the write chunk: written, then given back to the pool, once per echo. */
+        private final byte[] chunk = new byte[CHUNK_SIZE];
+
+        EchoHandler(Blackhole blackhole, boolean inPlace) {
             this.blackhole = blackhole;
+            this.inPlace = inPlace;
         }
 
         @Override
         public void onText(String text) {
+            if (inPlace && text.length() <= CHUNK_SIZE) {
+                int length = FrameEncoder.textLength(text);
+                if (FrameEncoder.headerSize(length) + length <= CHUNK_SIZE) {
+                    written(chunk, FrameEncoder.writeText(text, length, chunk, 0));
+                    return;
+                }
+            }
             send(FrameEncoder.text(text, 0));
         }
 
         @Override
         public void onBinary(ByteBuffer data) {
+            if (inPlace && FrameEncoder.headerSize(data.remaining()) + data.remaining() <= CHUNK_SIZE) {
+                written(chunk, FrameEncoder.writeFrame(Opcode.BINARY, data, chunk, 0));
+                return;
+            }
             send(FrameEncoder.message(Opcode.BINARY, data, 0));
         }
 
-        /** The socket write. */
+        /** The socket write of a frame encoded into a new buffer. */
         void send(ByteBuffer frame) {
             blackhole.consume(frame);
+        }
+
+        /** The socket write of a frame encoded into the chunk. */
+        void written(byte[] chunk, int length) {
+            blackhole.consume(chunk);
+            blackhole.consume(length);
         }
 
         @Override
