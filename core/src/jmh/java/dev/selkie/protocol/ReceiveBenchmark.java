@@ -43,7 +43,7 @@ public class ReceiveBenchmark {
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) (i * 31 + 7);
         }
-        byte[] frame = maskedBinaryFrame(payload, 0x37FA213D);
+        byte[] frame = EchoBenchmark.maskedFrame(Opcode.BINARY, payload, 0x37FA213D);
         input = "direct".equals(buffer) ? ByteBuffer.allocateDirect(frame.length) : ByteBuffer.allocate(frame.length);
         input.put(frame).flip();
         protocol = new WebSocketProtocol(1 << 20, new BlackholeHandler(blackhole));
@@ -53,25 +53,6 @@ public class ReceiveBenchmark {
     public void receiveBinaryFrame() {
         input.position(0);
         protocol.receive(input);
-    }
-
-    static byte[] maskedBinaryFrame(byte[] payload, int key) {
-        int len = payload.length;
-        int header = len <= 125 ? 2 : len <= 0xFFFF ? 4 : 10;
-        ByteBuffer b = ByteBuffer.allocate(header + 4 + len);
-        b.put((byte) 0x82);
-        if (len <= 125) {
-            b.put((byte) (0x80 | len));
-        } else if (len <= 0xFFFF) {
-            b.put((byte) (0x80 | 126)).putShort((short) len);
-        } else {
-            b.put((byte) (0x80 | 127)).putLong(len);
-        }
-        b.putInt(key);
-        for (int i = 0; i < len; i++) {
-            b.put((byte) (payload[i] ^ (key >>> (24 - 8 * (i & 3)))));
-        }
-        return b.array();
     }
 
     /** Consumes every event so that nothing is optimised away. */
