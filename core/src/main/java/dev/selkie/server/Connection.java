@@ -1,23 +1,16 @@
 package dev.selkie.server;
 
 import dev.selkie.CloseCodes;
-import dev.selkie.HandshakeDecision;
-import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpRequest;
-import dev.selkie.HttpResponse;
 import dev.selkie.SendResult;
 import dev.selkie.SlowConsumerPolicy;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.protocol.CloseStatus;
 import dev.selkie.protocol.FrameEncoder;
-import dev.selkie.protocol.Handshake;
-import dev.selkie.protocol.HandshakeCheck;
-import dev.selkie.protocol.HttpRequestParser;
 import dev.selkie.protocol.HttpResponses;
 import dev.selkie.protocol.Opcode;
 import dev.selkie.protocol.ProtocolHandler;
-import dev.selkie.protocol.RequestHead;
 import dev.selkie.protocol.WebSocketProtocol;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -29,17 +22,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -73,11 +60,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         }
     }
 
-    private static final int MAX_HEADER_LINES = 100;
-    private static final int INITIAL_BODY_CAPACITY = 8 << 10;
     private static final long DEFAULT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final byte[] NO_BODY = new byte[0];
-    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final EventLoop loop;
     private final ServerConfig config;
@@ -97,13 +80,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private volatile ConnectionState state = ConnectionState.HANDSHAKING;
 
     // handshake
-    private HttpRequestParser parser;
-    private RequestHead httpHead;
-    private byte[] body;
-    private int bodyLength;
-    private int bodyExpected;
-    private String secWebSocketKey;
-    private ByteBuffer pendingInput;
+    /** The HTTP side until the connection opens or closes; null afterwards. */
+    private HandshakeStage handshake;
     private RequestView request;
 
     // WebSocket
@@ -159,7 +137,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         this.channel = channel;
         this.remoteAddress = remoteAddress;
         this.dispatcher = config.executor() == null ? null : new SerialDispatcher(config.executor());
-        this.parser = new HttpRequestParser(config.maxHandshakeSize(), MAX_HEADER_LINES);
+        this.handshake = new HandshakeStage(this, config);
         this.lastReadNanos = loop.now();
     }
 
@@ -213,238 +191,35 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         do {
             before = state;
             switch (before) {
-                case HANDSHAKING -> readHead(in);
-                case READING_BODY -> readBody(in);
-                case AWAITING_DECISION -> stash(in);
+                case HANDSHAKING -> handshake.readHead(in);
+                case READING_BODY -> handshake.readBody(in);
+                case AWAITING_DECISION -> handshake.stash(in);
                 case OPEN, CLOSING -> receiveFrames(in);
                 case DRAINING, LINGERING, CLOSED -> in.position(in.limit());
             }
         } while (in.hasRemaining() && state != before);
     }
 
-    private void readHead(ByteBuffer in) {
-        HttpRequestParser.Status status = parser.feed(in);
-        switch (status) {
-            case NEED_MORE -> {
-            }
-            case ERROR -> {
-                int code = parser.errorStatus();
-                String reason = parser.errorReason();
-                parser = null;
-                log.debug("bad request head from {}: {} {}", remoteAddress, code, reason);
-                reject(code, Map.of(), reason, String.valueOf(code));
-            }
-            case DONE -> {
-                RequestHead head = parser.head();
-                parser = null;
-                onRequestHead(head);
-            }
-        }
+    /** Moves to one of the handshake states; {@link HandshakeStage} calls it on the loop thread. */
+    void enter(ConnectionState next) {
+        state = next;
     }
 
-    private void onRequestHead(RequestHead head) {
-        HandshakeCheck check = Handshake.check(head);
-        if (check.kind() != HandshakeCheck.Kind.REJECT && loop.engine().overCapacity()) {
-            log.debug("refusing {}: {} connections open", remoteAddress, config.maxConnections());
-            reject(503, Map.of("Retry-After", "1"), "too many connections", "503");
-            return;
-        }
-        switch (check.kind()) {
-            case REJECT -> {
-                log.debug("refusing upgrade from {}: {} {}", remoteAddress, check.status(), check.reason());
-                Map<String, String> headers = check.status() == 426
-                        ? Map.of("Sec-WebSocket-Version", "13", "Upgrade", "websocket")
-                        : Map.of();
-                reject(check.status(), headers, check.reason(), String.valueOf(check.status()));
-            }
-            case NOT_UPGRADE -> startHttpRequest(head);
-            case UPGRADE -> startUpgrade(head, check.key());
-        }
+    /** The upgrade request, for {@link #request()} from now on. */
+    void requested(RequestView upgradeRequest) {
+        request = upgradeRequest;
     }
 
-    private void startHttpRequest(RequestHead head) {
-        if (head.headers().first("transfer-encoding") != null) {
-            respond(411, Map.of(), text("request bodies must have a Content-Length"));
-            return;
-        }
-        long length = contentLength(head.headers().all("content-length"));
-        if (length < 0) {
-            respond(400, Map.of(), text("invalid Content-Length"));
-            return;
-        }
-        if (length > config.maxHttpBodySize()) {
-            respond(413, Map.of(), text("request body larger than " + config.maxHttpBodySize() + " bytes"));
-            return;
-        }
-        if (length == 0) {
-            handleHttp(head, NO_BODY);
-            return;
-        }
-        if ("100-continue".equalsIgnoreCase(head.headers().first("expect"))) {
-            enqueueRaw(ByteBuffer.wrap(CONTINUE));
-        }
-        httpHead = head;
-        bodyExpected = (int) length;
-        // grow with the bytes that actually arrive, never to what the peer merely declares
-        body = new byte[Math.min(bodyExpected, INITIAL_BODY_CAPACITY)];
-        bodyLength = 0;
-        state = ConnectionState.READING_BODY;
-    }
-
-    /** Every Content-Length field must be the same decimal number; -1 if not. */
-    static long contentLength(List<String> values) {
-        long length = 0;
-        for (int i = 0; i < values.size(); i++) {
-            String value = values.get(i);
-            if (value.isEmpty() || value.length() > 18) {
-                return -1;
-            }
-            long parsed = 0;
-            for (int j = 0; j < value.length(); j++) {
-                char c = value.charAt(j);
-                if (c < '0' || c > '9') {
-                    return -1;
-                }
-                parsed = parsed * 10 + (c - '0');
-            }
-            if (i > 0 && parsed != length) {
-                return -1;
-            }
-            length = parsed;
-        }
-        return length;
-    }
-
-    private void readBody(ByteBuffer in) {
-        int n = Math.min(in.remaining(), bodyExpected - bodyLength);
-        if (bodyLength + n > body.length) {
-            body = Arrays.copyOf(body, Math.min(bodyExpected, Math.max(body.length * 2, bodyLength + n)));
-        }
-        in.get(body, bodyLength, n);
-        bodyLength += n;
-        if (bodyLength == bodyExpected) {
-            byte[] complete = body;
-            RequestHead head = httpHead;
-            body = null;
-            httpHead = null;
-            handleHttp(head, complete);
-        }
-    }
-
-    private void handleHttp(RequestHead head, byte[] requestBody) {
-        RequestView view = new RequestView(head, remoteAddress, requestBody, List.of());
-        HttpResponse response;
-        try {
-            response = Objects.requireNonNull(config.httpHandler().handle(view), "HttpHandler returned null");
-        } catch (Throwable e) {
-            log.warn("HttpHandler failed on {}", view, e);
-            response = HttpResponse.text(500, "internal server error\n");
-        }
-        respond(response.status(), response.headers(), response.body());
-    }
-
-    private void startUpgrade(RequestHead head, String key) {
-        secWebSocketKey = key;
-        request = new RequestView(head, remoteAddress, null, Handshake.offeredSubprotocols(head));
-        state = ConnectionState.AWAITING_DECISION;
-        HandshakeInterceptor interceptor = config.interceptor();
-        if (interceptor == HandshakeInterceptor.acceptAll()) {
-            decide(HandshakeDecision.accept(), null);
-            return;
-        }
-        CompletionStage<HandshakeDecision> stage;
-        try {
-            stage = Objects.requireNonNull(interceptor.intercept(request), "interceptor returned null");
-        } catch (Throwable e) {
-            interceptorFailed(e);
-            return;
-        }
-        if (stage instanceof CompletableFuture<HandshakeDecision> future
-                && future.getClass() == CompletableFuture.class && future.isDone()) {
-            decideNow(future); // a synchronous decision: no callback to allocate and run
-            return;
-        }
-        stage.whenComplete((decision, error) -> {
-            if (loop.inLoop()) {
-                decide(decision, error);
-            } else {
-                loop.execute(() -> decide(decision, error));
-            }
-        });
-        if (state == ConnectionState.AWAITING_DECISION) {
-            setReading(false); // bytes that came with the head wait in pendingInput (see stash)
-        }
-    }
-
-    private void decideNow(CompletableFuture<HandshakeDecision> done) {
-        HandshakeDecision decision;
-        try {
-            decision = done.join();
-        } catch (CompletionException e) {
-            decide(null, e.getCause() != null ? e.getCause() : e);
-            return;
-        } catch (CancellationException e) {
-            decide(null, e);
-            return;
-        }
-        decide(decision, null);
-    }
-
-    /** Keeps bytes that arrived with the head while the interceptor decides. */
-    private void stash(ByteBuffer in) {
-        int n = in.remaining();
-        if (pendingInput == null) {
-            pendingInput = ByteBuffer.allocate(n);
-        } else if (pendingInput.remaining() < n) {
-            ByteBuffer bigger = ByteBuffer.allocate(pendingInput.position() + n);
-            pendingInput.flip();
-            bigger.put(pendingInput);
-            pendingInput = bigger;
-        }
-        pendingInput.put(in);
-    }
-
-    private void decide(HandshakeDecision decision, Throwable error) {
-        if (state != ConnectionState.AWAITING_DECISION) {
-            return; // timed out or closed meanwhile
-        }
-        if (error != null || decision == null) {
-            interceptorFailed(error != null ? error : new NullPointerException("interceptor completed with null"));
-            return;
-        }
-        if (!decision.accepted()) {
-            HttpResponse rejection = decision.rejection().orElseThrow();
-            log.debug("interceptor rejected {} with {}", request, rejection.status());
-            loop.metrics().rejected("interceptor");
-            respond(rejection.status(), rejection.headers(), rejection.body());
-            return;
-        }
-        String chosen = decision.subprotocol().orElse(null);
-        if (chosen != null && !request.offeredSubprotocols().contains(chosen)) {
-            interceptorFailed(new IllegalStateException(
-                    "interceptor chose subprotocol '" + chosen + "' that the client did not offer"));
-            return;
-        }
-        if (chosen == null) {
-            chosen = Handshake.selectSubprotocol(config.subprotocols(), request.offeredSubprotocols());
-        }
-        Object chosenAttachment = decision.attachment().orElse(null);
-        if (chosenAttachment != null) {
-            attachment = chosenAttachment;
-        }
-        open(chosen, decision.extraHeaders());
-    }
-
-    private void interceptorFailed(Throwable error) {
-        log.warn("handshake interceptor failed for {}", request, error);
-        loop.metrics().rejected("500");
-        respond(500, Map.of(), text("internal server error"));
-    }
-
-    private void open(String chosenSubprotocol, Map<String, String> extraHeaders) {
+    /**
+     * The upgrade is accepted: answers 101 and opens.
+     *
+     * @param early bytes that arrived after the head while the interceptor decided (written, not
+     *     flipped), or null
+     */
+    void open(String secWebSocketKey, String chosenSubprotocol, Map<String, String> extraHeaders, ByteBuffer early) {
         enqueueRaw(HttpResponses.switchingProtocols(
                 loop.handshakeScratch(), secWebSocketKey, chosenSubprotocol, null, extraHeaders));
-        secWebSocketKey = null;
+        handshake = null;
         subprotocol = chosenSubprotocol;
         cancel(handshakeTimer);
         handshakeTimer = null;
@@ -473,12 +248,9 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         } else {
             dispatcher.submit(() -> invoke(l -> l.onOpen(this)));
         }
-        if (pendingInput != null && state.isWebSocket()) {
-            ByteBuffer early = pendingInput.flip();
-            pendingInput = null;
-            receiveFrames(early);
+        if (early != null && state.isWebSocket()) {
+            receiveFrames(early.flip());
         }
-        pendingInput = null;
     }
 
     private void receiveFrames(ByteBuffer in) {
@@ -778,9 +550,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         }
         discardInbox();
         leaveTopics();
-        parser = null;
-        body = null;
-        pendingInput = null;
+        handshake = null;
         loop.remove(this);
         log.debug("closed {}", this);
     }
@@ -965,7 +735,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     }
 
     /** Loop thread: queues HTTP response bytes. */
-    private void enqueueRaw(ByteBuffer bytes) {
+    void enqueueRaw(ByteBuffer bytes) {
         int length = bytes.remaining();
         QUEUED.getAndAdd(this, (long) length);
         if (out == null) {
@@ -976,17 +746,17 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         markDirty();
     }
 
-    private void respond(int status, Map<String, String> headers, byte[] responseBody) {
+    void respond(int status, Map<String, String> headers, byte[] responseBody) {
         enqueueRaw(HttpResponses.response(status, headers, responseBody));
         finishAfterFlush();
     }
 
-    private void reject(int status, Map<String, String> headers, String reason, String metricKey) {
+    void reject(int status, Map<String, String> headers, String reason, String metricKey) {
         loop.metrics().rejected(metricKey);
         respond(status, headers, text(reason == null ? "" : reason));
     }
 
-    private static byte[] text(String message) {
+    static byte[] text(String message) {
         return (message + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -1062,7 +832,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         }
     }
 
-    private void setReading(boolean on) {
+    void setReading(boolean on) {
         if (reading != on) {
             reading = on;
             updateInterest();

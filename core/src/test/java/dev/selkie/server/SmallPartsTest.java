@@ -26,14 +26,14 @@ class SmallPartsTest {
 
     @Test
     void contentLengthMustBeOneDecimalNumber() {
-        assertEquals(0, Connection.contentLength(List.of()));
-        assertEquals(42, Connection.contentLength(List.of("42")));
-        assertEquals(42, Connection.contentLength(List.of("42", "42")));
-        assertEquals(-1, Connection.contentLength(List.of("42", "43")));
-        assertEquals(-1, Connection.contentLength(List.of("-1")));
-        assertEquals(-1, Connection.contentLength(List.of("1e3")));
-        assertEquals(-1, Connection.contentLength(List.of("")));
-        assertEquals(-1, Connection.contentLength(List.of("99999999999999999999")));
+        assertEquals(0, HandshakeStage.contentLength(List.of()));
+        assertEquals(42, HandshakeStage.contentLength(List.of("42")));
+        assertEquals(42, HandshakeStage.contentLength(List.of("42", "42")));
+        assertEquals(-1, HandshakeStage.contentLength(List.of("42", "43")));
+        assertEquals(-1, HandshakeStage.contentLength(List.of("-1")));
+        assertEquals(-1, HandshakeStage.contentLength(List.of("1e3")));
+        assertEquals(-1, HandshakeStage.contentLength(List.of("")));
+        assertEquals(-1, HandshakeStage.contentLength(List.of("99999999999999999999")));
     }
 
     @Test
