@@ -85,6 +85,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private RequestView request;
 
     // WebSocket
+    /** Created when the first frame arrives or the first close is sent: an idle connection has none. */
     private WebSocketProtocol protocol;
     private String subprotocol;
     private volatile Object attachment;
@@ -223,7 +224,6 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         subprotocol = chosenSubprotocol;
         cancel(handshakeTimer);
         handshakeTimer = null;
-        protocol = new WebSocketProtocol(config.maxMessageSize(), this);
         opened = true;
         state = ConnectionState.OPEN;
         LoopMetrics metrics = loop.metrics();
@@ -253,10 +253,19 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         }
     }
 
+    private WebSocketProtocol protocol() {
+        WebSocketProtocol p = protocol;
+        if (p == null) {
+            p = new WebSocketProtocol(config.maxMessageSize(), this);
+            protocol = p;
+        }
+        return p;
+    }
+
     private void receiveFrames(ByteBuffer in) {
         receiving = true;
         try {
-            protocol.receive(in);
+            protocol().receive(in);
         } catch (RuntimeException e) {
             in.position(in.limit());
             log.error("internal error decoding frames from {}", this, e);
@@ -410,7 +419,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
 
     /** Starts the closing handshake from this side; loop thread. */
     private void doClose(int code, String reason) {
-        if (!state.isWebSocket() || closeCodeSent != 0 || protocol.closeSent()) {
+        if (!state.isWebSocket() || closeCodeSent != 0 || (protocol != null && protocol.closeSent())) {
             return;
         }
         if (receiving) {
@@ -422,7 +431,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         }
         closeCodeSent = code;
         closeReasonSent = reason;
-        if (!protocol.close(code, reason)) {
+        if (!protocol().close(code, reason)) {
             return;
         }
         if (state == ConnectionState.CLOSING) {
@@ -765,6 +774,11 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
             dirty = true;
             loop.markDirty(this);
         }
+    }
+
+    /** Whether the frame decoder and closing state exist (from the first frame or close on); loop thread. */
+    boolean holdsProtocolState() {
+        return protocol != null;
     }
 
     /** Whether an outbound queue is held (only while bytes wait to be written); loop thread. */

@@ -210,16 +210,18 @@ class LifecycleTest extends ServerTestSupport {
     }
 
     @Test
-    void aConnectionHoldsAnOutboundQueueOnlyWhileBytesWait() throws Exception {
+    void anIdleConnectionHoldsNoQueueAndNoDecoder() throws Exception {
         Recorder recorder = new Recorder(true);
         WebSocketServer server = start(builder().listener(recorder));
         try (RawClient client = RawClient.open(server.port())) { // returns once the 101 has arrived
             await().until(() -> recorder.opened.size() == 1);
             Connection connection = (Connection) recorder.opened.get(0);
             assertFalse(onLoop(connection, connection::holdsOutboundQueue), "after the 101");
+            assertFalse(onLoop(connection, connection::holdsProtocolState), "no frame yet");
             client.sendText("a");
             assertEquals("a", client.readFrame().text());
             assertFalse(onLoop(connection, connection::holdsOutboundQueue), "after the echo");
+            assertTrue(onLoop(connection, connection::holdsProtocolState), "decoding since the first frame");
             client.sendText("b");
             assertEquals("b", client.readFrame().text());
         }
