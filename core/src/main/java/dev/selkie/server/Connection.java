@@ -1010,7 +1010,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (text.length() <= ChunkPool.CHUNK_SIZE && loop.inLoop()) { // UTF-8 needs at least a byte per char
             int length = FrameEncoder.textLength(text);
             int frameLength = FrameEncoder.headerSize(length) + length;
-            if ((fragmentSize <= 0 || length <= fragmentSize) && encodesInPlace(frameLength)) {
+            if ((fragmentSize <= 0 || length <= fragmentSize) && frameLength <= ChunkPool.CHUNK_SIZE) {
                 SendResult reserved = reserve(frameLength);
                 if (reserved != SendResult.DROPPED) {
                     ByteBuffer chunk = chunkFor(frameLength);
