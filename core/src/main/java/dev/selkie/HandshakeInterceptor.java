@@ -1,7 +1,7 @@
 package dev.selkie;
 
+import dev.selkie.server.SyncInterceptor;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -25,9 +25,12 @@ public interface HandshakeInterceptor {
         return AcceptAll.INSTANCE;
     }
 
-    /** Wraps a quick synchronous decision. */
+    /**
+     * Wraps a quick synchronous decision. The server calls {@code decide} directly, without a
+     * {@code CompletionStage} per handshake.
+     */
     static HandshakeInterceptor sync(Function<HttpRequest, HandshakeDecision> decide) {
-        return request -> CompletableFuture.completedFuture(decide.apply(request));
+        return new SyncInterceptor(decide);
     }
 
     /**

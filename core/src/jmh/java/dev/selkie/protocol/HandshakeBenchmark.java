@@ -69,6 +69,8 @@ public class HandshakeBenchmark {
 
     private ByteBuffer input;
     private HandshakeScratch scratch;
+    private HttpRequestParser parser;
+    private final byte[] out = new byte[4096];
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -76,6 +78,7 @@ public class HandshakeBenchmark {
         input = ByteBuffer.allocate(64 << 10);
         input.put(bytes).flip();
         scratch = new HandshakeScratch();
+        parser = new HttpRequestParser(MAX_HEAD_BYTES, MAX_HEADER_LINES);
     }
 
     /** Without a reused scratch: the accept key as a String (a SHA-1 digest per call), then the response. */
@@ -109,5 +112,26 @@ public class HandshakeBenchmark {
         blackhole.consume(head);
         blackhole.consume(offered);
         blackhole.consume(response);
+    }
+
+    /**
+     * What the server does: a reused parser, the key checked and hashed straight from the request's
+     * bytes, the 101 written into a reused output array (the server's write chunk).
+     */
+    @Benchmark
+    public void handshakeAsTheServerRunsIt(Blackhole blackhole) {
+        input.position(0);
+        parser.reset();
+        parser.feed(input);
+        RequestHead head = parser.head();
+        HandshakeCheck check = Handshake.check(head, scratch);
+        List<String> offered = Handshake.offeredSubprotocols(head);
+        String subprotocol = Handshake.selectSubprotocol(SUPPORTED, offered);
+        int length = HttpResponses.switchingProtocolsLength(subprotocol, null, null);
+        HttpResponses.writeSwitchingProtocols(scratch, head.headers(), subprotocol, null, null, out, 0, length);
+        blackhole.consume(check);
+        blackhole.consume(head);
+        blackhole.consume(offered);
+        blackhole.consume(out);
     }
 }

@@ -11,6 +11,7 @@ public final class Handshake {
     public static final String VERSION = "13";
 
     private static final int KEY_LENGTH = 24;
+    private static final String KEY = "sec-websocket-key";
 
     private Handshake() {
     }
@@ -38,9 +39,25 @@ public final class Handshake {
      * form its key differently; telling it the version this server speaks is the useful answer.
      */
     public static HandshakeCheck check(RequestHead head) {
+        HandshakeCheck check = check(head, new byte[KEY_LENGTH]);
+        return check == HandshakeCheck.UPGRADE_KEY_IN_REQUEST
+                ? new HandshakeCheck(HandshakeCheck.Kind.UPGRADE, 0, null, head.headers().first(KEY))
+                : check;
+    }
+
+    /**
+     * {@link #check(RequestHead)} without allocating for a valid request: the key is checked in the
+     * scratch's array, and an upgrade comes back with a null {@link HandshakeCheck#key()}, for
+     * {@link HttpResponses#writeSwitchingProtocols} to read it from the request's headers again.
+     */
+    public static HandshakeCheck check(RequestHead head, HandshakeScratch scratch) {
+        return check(head, scratch.keyBuffer());
+    }
+
+    private static HandshakeCheck check(RequestHead head, byte[] keyBuffer) {
         HeaderMap headers = head.headers();
         if (!headers.hasToken("upgrade", "websocket")) {
-            return new HandshakeCheck(HandshakeCheck.Kind.NOT_UPGRADE, 0, null, null);
+            return HandshakeCheck.NOT_UPGRADE;
         }
         if (!"GET".equals(head.method())) {
             return reject(400, "WebSocket upgrade requires method GET, got " + head.method());
@@ -59,16 +76,15 @@ public final class Handshake {
             return reject(426, headers.count("sec-websocket-version") == 0 ? "missing Sec-WebSocket-Version header"
                     : "unsupported Sec-WebSocket-Version, only 13 is supported");
         }
-        int keys = headers.count("sec-websocket-key");
+        int keys = headers.count(KEY);
         if (keys != 1) {
             return reject(400, keys == 0 ? "missing Sec-WebSocket-Key header"
                     : "more than one Sec-WebSocket-Key header");
         }
-        String key = headers.first("sec-websocket-key");
-        if (!isValidKey(key)) {
+        if (!isValidKey(keyBuffer, headers.copyFirst(KEY, keyBuffer))) {
             return reject(400, "Sec-WebSocket-Key is not the base64 encoding of 16 bytes");
         }
-        return new HandshakeCheck(HandshakeCheck.Kind.UPGRADE, 0, null, key);
+        return HandshakeCheck.UPGRADE_KEY_IN_REQUEST;
     }
 
     /** The subprotocols offered in every {@code Sec-WebSocket-Protocol} field, in order. */
@@ -82,7 +98,8 @@ public final class Handshake {
      */
     public static String selectSubprotocol(List<String> supported, List<String> offered) {
         Objects.requireNonNull(offered, "offered");
-        for (String candidate : supported) {
+        for (int i = 0; i < supported.size(); i++) { // indexed: no iterator per handshake
+            String candidate = supported.get(i);
             if (offered.contains(candidate)) {
                 return candidate;
             }
@@ -90,13 +107,16 @@ public final class Handshake {
         return null;
     }
 
-    /** Whether {@code key} is 24 base64 characters with {@code ==} padding, i.e. encodes 16 bytes. */
-    static boolean isValidKey(String key) {
-        if (key.length() != KEY_LENGTH || key.charAt(KEY_LENGTH - 2) != '=' || key.charAt(KEY_LENGTH - 1) != '=') {
+    /**
+     * Whether the {@code length} bytes of {@code key} are 24 base64 characters with {@code ==}
+     * padding, i.e. encode 16 bytes ({@code length} longer than the array: not copied, too long).
+     */
+    static boolean isValidKey(byte[] key, int length) {
+        if (length != KEY_LENGTH || key[KEY_LENGTH - 2] != '=' || key[KEY_LENGTH - 1] != '=') {
             return false;
         }
         for (int i = 0; i < KEY_LENGTH - 2; i++) {
-            if (!isBase64Char(key.charAt(i))) {
+            if (!isBase64Char((char) (key[i] & 0xFF))) {
                 return false;
             }
         }

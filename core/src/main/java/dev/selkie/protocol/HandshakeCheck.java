@@ -6,9 +6,18 @@ package dev.selkie.protocol;
  * @param kind what the request is
  * @param status for {@link Kind#REJECT}: 400 or 426; otherwise 0
  * @param reason for {@link Kind#REJECT}: why, for logs and the response body; otherwise null
- * @param key for {@link Kind#UPGRADE}: the {@code Sec-WebSocket-Key}; otherwise null
+ * @param key for {@link Kind#UPGRADE}: the {@code Sec-WebSocket-Key} (null from {@link
+ *     Handshake#check(RequestHead, HandshakeScratch)}, which leaves it in the request); otherwise null
  */
 public record HandshakeCheck(Kind kind, int status, String reason, String key) {
+    /** A plain HTTP request (the same instance every time). */
+    static final HandshakeCheck NOT_UPGRADE = new HandshakeCheck(Kind.NOT_UPGRADE, 0, null, null);
+    /**
+     * A valid upgrade whose key stays in the request (the same instance every time): what {@link
+     * Handshake#check(RequestHead, HandshakeScratch)} answers.
+     */
+    static final HandshakeCheck UPGRADE_KEY_IN_REQUEST = new HandshakeCheck(Kind.UPGRADE, 0, null, null);
+
     /** What kind of request it is. */
     public enum Kind {
         /** A valid RFC 6455 upgrade request. */

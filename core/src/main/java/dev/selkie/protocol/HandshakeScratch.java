@@ -32,6 +32,23 @@ public final class HandshakeScratch {
         }
     }
 
+    /** The array a key is checked in ({@link Handshake#check(RequestHead, HandshakeScratch)}). */
+    byte[] keyBuffer() {
+        return keyBytes;
+    }
+
+    /**
+     * Writes the accept key for the request's (checked) {@code Sec-WebSocket-Key} as 28 ASCII bytes
+     * into {@code out} at {@code offset}, reading the key's bytes from the headers.
+     */
+    void acceptKey(HeaderMap requestHeaders, byte[] out, int offset) {
+        int n = requestHeaders.copyFirst("sec-websocket-key", keyBytes);
+        if (n < 0 || n > keyBytes.length) {
+            throw new IllegalArgumentException("no valid Sec-WebSocket-Key in the request");
+        }
+        digest(keyBytes, n, out, offset);
+    }
+
     /** {@link Handshake#acceptKey(String)} as a String. */
     public String acceptKey(String secWebSocketKey) {
         byte[] out = new byte[ACCEPT_LENGTH];
@@ -50,6 +67,10 @@ public final class HandshakeScratch {
         for (int i = 0; i < n; i++) {
             bytes[i] = (byte) secWebSocketKey.charAt(i);
         }
+        digest(bytes, n, out, offset);
+    }
+
+    private void digest(byte[] bytes, int n, byte[] out, int offset) {
         sha1.reset();
         sha1.update(bytes, 0, n);
         sha1.update(GUID);

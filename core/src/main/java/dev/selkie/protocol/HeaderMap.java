@@ -67,6 +67,40 @@ public final class HeaderMap {
         return line < 0 ? null : latin1(valueStart(line), valueEnd(line));
     }
 
+    /**
+     * Copies the first value of the field, as Latin-1 bytes, into {@code dst} when it fits (nothing
+     * is copied otherwise) without making a String: for the server's hot path.
+     *
+     * @return the value's length in bytes (chars), or -1 if the field is absent
+     */
+    int copyFirst(String name, byte[] dst) {
+        Fields f = fields;
+        if (f != null) {
+            List<String> list = f.values.get(lower(name));
+            if (list == null) {
+                return -1;
+            }
+            String value = list.get(0);
+            int n = value.length();
+            if (n <= dst.length) {
+                for (int i = 0; i < n; i++) {
+                    dst[i] = (byte) value.charAt(i);
+                }
+            }
+            return n;
+        }
+        int line = findLine(name, rawFrom);
+        if (line < 0) {
+            return -1;
+        }
+        int from = valueStart(line);
+        int n = valueEnd(line) - from;
+        if (n <= dst.length) {
+            System.arraycopy(raw, from, dst, 0, n);
+        }
+        return n;
+    }
+
     /** All values of the field, unmodifiable; empty if absent. A compact map stays compact. */
     public List<String> all(String name) {
         Fields f = fields;

@@ -92,6 +92,27 @@ public final class HttpRequestParser {
         this.maxHeaderLines = maxHeaderLines;
     }
 
+    /**
+     * Forgets everything fed so far, keeping the limits: the parser is as new, for the next
+     * connection's request (the server reuses parsers instead of making one per connection).
+     */
+    public void reset() {
+        state = State.REQUEST_LINE;
+        buffer = null;
+        length = 0;
+        lineStart = 0;
+        headersStart = 0;
+        headerLines = 0;
+        headBytes = 0;
+        method = null;
+        target = null;
+        versionMajor = 0;
+        versionMinor = 0;
+        head = null;
+        errorStatus = 0;
+        errorReason = null;
+    }
+
     /** Consumes bytes of the head from {@code in}; returns the status after them. */
     public Status feed(ByteBuffer in) {
         switch (state) {

@@ -56,19 +56,53 @@ public final class HttpResponses {
                 "secWebSocketKey"), subprotocol, extensions, extraHeaders);
     }
 
+    /**
+     * The length in bytes of the response {@link #writeSwitchingProtocols} writes with the same
+     * arguments; checks the headers as {@link #switchingProtocols(String, String, String, Map)}.
+     */
+    public static int switchingProtocolsLength(String subprotocol, String extensions,
+                                               Map<String, String> extraHeaders) {
+        return switchingLength(HandshakeScratch.ACCEPT_LENGTH, subprotocol, extensions, extraHeaders);
+    }
+
+    /**
+     * Writes the response of {@link #switchingProtocols(HandshakeScratch, String, String, String,
+     * Map)} into {@code out} from {@code offset}, where {@code length} bytes (as {@link
+     * #switchingProtocolsLength} gave them for the same, unchanged, arguments) must be free. The key
+     * is read from the headers of a request that passed {@link Handshake#check(RequestHead,
+     * HandshakeScratch)}. For a server that writes the response straight into its output buffer:
+     * neither the key nor the response gets an array or String of its own.
+     *
+     * @throws IllegalArgumentException if the response is not {@code length} bytes long or the
+     *     headers have no valid key
+     */
+    public static void writeSwitchingProtocols(HandshakeScratch scratch, HeaderMap requestHeaders, String subprotocol,
+                                               String extensions, Map<String, String> extraHeaders, byte[] out,
+                                               int offset, int length) {
+        write(Objects.requireNonNull(scratch, "scratch"), null, Objects.requireNonNull(requestHeaders,
+                "requestHeaders"), subprotocol, extensions, extraHeaders, out, offset, length);
+    }
+
     /** Writes the 101 response; with a scratch {@code key} is the client's key, else the accept key. */
     private static ByteBuffer switching(HandshakeScratch scratch, String key, String subprotocol, String extensions,
                                         Map<String, String> extraHeaders) {
-        boolean compute = scratch != null;
-        int size = SWITCHING_PREFIX.length + (compute ? HandshakeScratch.ACCEPT_LENGTH : key.length()) + 2;
+        int size = switchingLength(scratch != null ? HandshakeScratch.ACCEPT_LENGTH : key.length(), subprotocol,
+                extensions, extraHeaders);
+        byte[] out = new byte[size];
+        write(scratch, key, null, subprotocol, extensions, extraHeaders, out, 0, size);
+        return ByteBuffer.wrap(out);
+    }
+
+    private static int switchingLength(int acceptLength, String subprotocol, String extensions,
+                                       Map<String, String> extraHeaders) {
+        int size = SWITCHING_PREFIX.length + acceptLength + 2;
         if (subprotocol != null) {
             size += headerSize(PROTOCOL, subprotocol);
         }
         if (extensions != null) {
             size += headerSize(EXTENSIONS, extensions);
         }
-        boolean extra = extraHeaders != null && !extraHeaders.isEmpty();
-        if (extra) {
+        if (extraHeaders != null && !extraHeaders.isEmpty()) {
             for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
                 checkName(e.getKey());
                 if (!HANDSHAKE_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
@@ -76,12 +110,22 @@ public final class HttpResponses {
                 }
             }
         }
-        size += 2;
-        byte[] out = new byte[size];
-        System.arraycopy(SWITCHING_PREFIX, 0, out, 0, SWITCHING_PREFIX.length);
-        int p = SWITCHING_PREFIX.length;
-        if (compute) {
-            scratch.acceptKey(key, out, p);
+        return size + 2;
+    }
+
+    /** With a scratch, the accept key is computed from {@code key} or, if null, the request's headers. */
+    private static void write(HandshakeScratch scratch, String key, HeaderMap requestHeaders, String subprotocol,
+                              String extensions, Map<String, String> extraHeaders, byte[] out, int offset,
+                              int length) {
+        int end = offset + length;
+        System.arraycopy(SWITCHING_PREFIX, 0, out, offset, SWITCHING_PREFIX.length);
+        int p = offset + SWITCHING_PREFIX.length;
+        if (scratch != null) {
+            if (key != null) {
+                scratch.acceptKey(key, out, p);
+            } else {
+                scratch.acceptKey(requestHeaders, out, p);
+            }
             p += HandshakeScratch.ACCEPT_LENGTH;
         } else {
             p = put(out, p, key);
@@ -94,19 +138,21 @@ public final class HttpResponses {
         if (extensions != null) {
             p = putHeader(out, p, EXTENSIONS, extensions);
         }
-        if (extra) {
+        if (extraHeaders != null && !extraHeaders.isEmpty()) {
             for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
                 if (!HANDSHAKE_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+                    if (p + headerSize(e.getKey(), e.getValue()) + 2 > end) {
+                        throw new IllegalArgumentException("extra headers changed while the response was written");
+                    }
                     p = putHeader(out, p, e.getKey(), e.getValue());
                 }
             }
         }
-        out[p++] = '\r';
-        out[p++] = '\n';
-        if (p != size) {
+        if (p + 2 != end) {
             throw new IllegalArgumentException("extra headers changed while the response was written");
         }
-        return ByteBuffer.wrap(out);
+        out[p++] = '\r';
+        out[p] = '\n';
     }
 
     private static int headerSize(String name, String value) {

@@ -80,7 +80,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private volatile ConnectionState state = ConnectionState.HANDSHAKING;
 
     // handshake
-    /** The HTTP side until the connection opens or closes; null afterwards. */
+    /** The HTTP side, from the request's first bytes until the connection opens or closes; else null. */
     private HandshakeStage handshake;
     private RequestView request;
 
@@ -119,7 +119,6 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private boolean dirty;
 
     // timers
-    private Timer handshakeTimer;
     private Timer idleTimer;
     private Timer pingTimer;
     private Timer pongTimer;
@@ -138,7 +137,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         this.channel = channel;
         this.remoteAddress = remoteAddress;
         this.dispatcher = config.executor() == null ? null : new SerialDispatcher(config.executor());
-        this.handshake = new HandshakeStage(this, config);
+
         this.lastReadNanos = loop.now();
     }
 
@@ -155,7 +154,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         interestOps = SelectionKey.OP_READ;
         long timeout = config.handshakeTimeout().toNanos();
         if (timeout > 0) {
-            handshakeTimer = loop.schedule(this, TimerKind.HANDSHAKE, timeout);
+            loop.handshakeStarted(this, System.nanoTime() + timeout);
         }
     }
 
@@ -192,13 +191,27 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         do {
             before = state;
             switch (before) {
-                case HANDSHAKING -> handshake.readHead(in);
+                case HANDSHAKING -> handshakeStage().readHead(in);
                 case READING_BODY -> handshake.readBody(in);
                 case AWAITING_DECISION -> handshake.stash(in);
                 case OPEN, CLOSING -> receiveFrames(in);
                 case DRAINING, LINGERING, CLOSED -> in.position(in.limit());
             }
         } while (in.hasRemaining() && state != before);
+    }
+
+    /**
+     * The HTTP side, taken from the loop's spares at the first bytes of the request: connections
+     * that were accepted but have sent nothing yet hold none, and a burst of handshakes on one
+     * loop runs through a stage or two.
+     */
+    private HandshakeStage handshakeStage() {
+        HandshakeStage stage = handshake;
+        if (stage == null) {
+            stage = loop.takeStage(this);
+            handshake = stage;
+        }
+        return stage;
     }
 
     /** Moves to one of the handshake states; {@link HandshakeStage} calls it on the loop thread. */
@@ -217,13 +230,27 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
      * @param early bytes that arrived after the head while the interceptor decided (written, not
      *     flipped), or null
      */
-    void open(String secWebSocketKey, String chosenSubprotocol, Map<String, String> extraHeaders, ByteBuffer early) {
-        enqueueRaw(HttpResponses.switchingProtocols(
-                loop.handshakeScratch(), secWebSocketKey, chosenSubprotocol, null, extraHeaders));
+    void open(String chosenSubprotocol, Map<String, String> extraHeaders, ByteBuffer early) {
+        int length = HttpResponses.switchingProtocolsLength(chosenSubprotocol, null, extraHeaders);
+        if (length <= ChunkPool.CHUNK_SIZE) {
+            // straight into a write chunk: no array of its own for the one response of this connection
+            QUEUED.getAndAdd(this, (long) length);
+            ByteBuffer chunk = chunkFor(length);
+            HttpResponses.writeSwitchingProtocols(loop.handshakeScratch(), request.fields(), chosenSubprotocol, null,
+                    extraHeaders, chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
+            out.commit(length);
+            loop.metrics().queuedBytes += length;
+            markDirty();
+        } else {
+            byte[] response = new byte[length];
+            HttpResponses.writeSwitchingProtocols(loop.handshakeScratch(), request.fields(), chosenSubprotocol, null,
+                    extraHeaders, response, 0, length);
+            enqueueRaw(ByteBuffer.wrap(response));
+        }
+        // the stage called us as its last step and nothing else holds it: the next handshake reuses it
+        loop.recycle(handshake);
         handshake = null;
         subprotocol = chosenSubprotocol;
-        cancel(handshakeTimer);
-        handshakeTimer = null;
         opened = true;
         state = ConnectionState.OPEN;
         LoopMetrics metrics = loop.metrics();
@@ -506,8 +533,6 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
                 || state == ConnectionState.CLOSED) {
             return;
         }
-        cancel(handshakeTimer);
-        handshakeTimer = null;
         state = ConnectionState.DRAINING;
         long linger = config.closeTimeout().toNanos();
         lingerTimer = loop.schedule(this, TimerKind.LINGER, linger > 0 ? linger : DEFAULT_LINGER_NANOS);
@@ -535,13 +560,12 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
             return;
         }
         state = ConnectionState.CLOSED;
-        cancel(handshakeTimer);
         cancel(idleTimer);
         cancel(pingTimer);
         cancel(pongTimer);
         cancel(closeTimer);
         cancel(lingerTimer);
-        handshakeTimer = idleTimer = pingTimer = pongTimer = closeTimer = lingerTimer = null;
+        idleTimer = pingTimer = pongTimer = closeTimer = lingerTimer = null;
         if (key != null) {
             key.cancel();
         }
@@ -864,15 +888,20 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     // ------------------------------------------------------------------------------------------
     // Timers
 
+    /** Whether the opening handshake is still under way (the loop's handshake deadlines ask). */
+    boolean handshaking() {
+        return state.isHandshake();
+    }
+
+    /** The opening handshake is past its deadline (slowloris defence): close. */
+    void handshakeTimedOut() {
+        log.debug("handshake of {} timed out", this);
+        loop.metrics().rejected("timeout");
+        closeNow();
+    }
+
     void onTimer(Timer timer) {
         switch (timer.kind) {
-            case HANDSHAKE -> {
-                if (timer == handshakeTimer && state.isHandshake()) {
-                    log.debug("handshake of {} timed out", this);
-                    loop.metrics().rejected("timeout");
-                    closeNow();
-                }
-            }
             case IDLE -> {
                 if (timer == idleTimer && state == ConnectionState.OPEN) {
                     long idleAt = lastReadNanos + config.idleTimeout().toNanos();

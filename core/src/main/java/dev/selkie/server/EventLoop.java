@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ final class EventLoop implements Runnable {
     private static final int MAX_TASKS_PER_TURN = 16_384;
     /** Spare outbound queues kept per loop (each 80 bytes while its ring is small). */
     private static final int MAX_SPARE_QUEUES = 256;
+    /** Spare handshake stages kept per loop (one is enough unless handshakes overlap). */
+    private static final int MAX_SPARE_STAGES = 64;
 
     private final ServerEngine engine;
     private final ServerConfig config;
@@ -46,12 +49,19 @@ final class EventLoop implements Runnable {
     /** True while the loop is awake (or a wake-up is already on its way): no selector.wakeup() needed. */
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Connections in their opening handshake, oldest first, with their deadlines. */
+    private final HandshakeDeadlines handshakes = new HandshakeDeadlines();
+    /** The selector's callback, made once (a method reference per select would be garbage). */
+    private final Consumer<SelectionKey> onKey = this::onKey;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
     /** SHA-1 and scratch arrays for the 101 answers of this loop's handshakes (loop thread only). */
     private final HandshakeScratch handshakeScratch = new HandshakeScratch();
     /** Empty outbound queues for reuse, so that a connection holds one only while it has bytes to write. */
     private final OutboundQueue[] spareQueues = new OutboundQueue[MAX_SPARE_QUEUES];
     private int spareQueueCount;
+    /** Handshake stages (with their request parsers) of connections that opened, for the next ones. */
+    private final HandshakeStage[] spareStages = new HandshakeStage[MAX_SPARE_STAGES];
+    private int spareStageCount;
     /** Write chunks that small frames sent on this loop are encoded into. */
     private final ChunkPool chunks = new ChunkPool();
     private final LoopMetrics metrics = new LoopMetrics();
@@ -112,6 +122,29 @@ final class EventLoop implements Runnable {
     void recycle(OutboundQueue queue) {
         if (spareQueueCount < spareQueues.length) {
             spareQueues[spareQueueCount++] = queue;
+        }
+    }
+
+    /** A handshake stage for a new connection: a spare one reset, or a new one; loop thread only. */
+    HandshakeStage takeStage(Connection connection) {
+        HandshakeStage stage;
+        if (spareStageCount == 0) {
+            stage = new HandshakeStage(config);
+        } else {
+            stage = spareStages[--spareStageCount];
+            spareStages[spareStageCount] = null;
+        }
+        stage.reset(connection);
+        return stage;
+    }
+
+    /**
+     * Takes back the stage of a connection that has just opened, to run a later handshake. Loop
+     * thread only; the stage must be unreachable for its connection and any pending callback.
+     */
+    void recycle(HandshakeStage stage) {
+        if (spareStageCount < spareStages.length) {
+            spareStages[spareStageCount++] = stage;
         }
     }
 
@@ -197,24 +230,10 @@ final class EventLoop implements Runnable {
     public void run() {
         log.debug("{} started", thread.getName());
         try {
-            while (true) {
-                long timeout = selectTimeoutMillis();
-                awake.set(false);
-                if (!tasks.isEmpty() || dirtyCount > 0 || timeout == 0) {
-                    selector.selectNow(this::onKey);
-                } else if (timeout < 0) {
-                    selector.select(this::onKey);
-                } else {
-                    selector.select(this::onKey, timeout);
-                }
-                awake.set(true);
-                now = System.nanoTime();
-                runTasks();
-                runTimers();
-                flushDirty();
-                if (stopping && (connectionCount == 0 || now - stopDeadline >= 0)) {
-                    break;
-                }
+            while (turn()) {
+                // each turn is a call of its own: the JIT compiles turn() early, by its call count,
+                // instead of replacing this long-running frame late (a multi-millisecond compile
+                // that shares the loop's core in the middle of the traffic)
             }
         } catch (Throwable e) {
             log.error("{} failed", thread.getName(), e);
@@ -223,18 +242,40 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /** One turn: select, handle ready keys, run tasks and due timers, flush. False when the loop ends. */
+    private boolean turn() throws IOException {
+        long timeout = selectTimeoutMillis();
+        awake.set(false);
+        if (!tasks.isEmpty() || dirtyCount > 0 || timeout == 0) {
+            selector.selectNow(onKey);
+        } else if (timeout < 0) {
+            selector.select(onKey);
+        } else {
+            selector.select(onKey, timeout);
+        }
+        awake.set(true);
+        now = System.nanoTime();
+        runTasks();
+        runTimers();
+        flushDirty();
+        return !(stopping && (connectionCount == 0 || now - stopDeadline >= 0));
+    }
+
     private long selectTimeoutMillis() {
         Timer next;
         while ((next = timers.peek()) != null && next.cancelled()) {
             timers.poll();
         }
-        boolean any = next != null || stopping;
-        if (!any) {
+        boolean handshaking = handshakes.first() != null;
+        if (next == null && !handshaking && !stopping) {
             return -1;
         }
-        long deadline = next != null ? next.deadline : stopDeadline;
-        if (stopping && next != null && stopDeadline - deadline < 0) {
-            deadline = stopDeadline;
+        long deadline = stopping ? stopDeadline : next != null ? next.deadline : handshakes.firstDeadline();
+        if (next != null && next.deadline - deadline < 0) {
+            deadline = next.deadline;
+        }
+        if (handshaking && handshakes.firstDeadline() - deadline < 0) {
+            deadline = handshakes.firstDeadline();
         }
         long nanos = deadline - System.nanoTime();
         if (nanos <= 0) {
@@ -357,7 +398,21 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /** A connection has started its opening handshake, to finish by {@code deadline}; loop thread. */
+    void handshakeStarted(Connection connection, long deadline) {
+        handshakes.add(connection, deadline);
+    }
+
     private void runTimers() {
+        Connection handshaking;
+        while ((handshaking = handshakes.first()) != null && now - handshakes.firstDeadline() >= 0) {
+            handshakes.removeFirst();
+            try {
+                handshaking.handshakeTimedOut();
+            } catch (RuntimeException e) {
+                handshaking.fail(e);
+            }
+        }
         Timer timer;
         while ((timer = timers.peek()) != null && now - timer.deadline >= 0) {
             timers.poll();
@@ -429,6 +484,7 @@ final class EventLoop implements Runnable {
         runTasks();
         tasks.clear();
         timers.clear();
+        handshakes.clear();
         try {
             selector.close();
         } catch (IOException e) {

@@ -36,24 +36,37 @@ final class HandshakeStage {
     private static final byte[] NO_BODY = new byte[0];
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final Connection connection;
     private final ServerConfig config;
-    private HttpRequestParser parser;
+    private final HttpRequestParser parser;
+    private Connection connection;
     /** A plain request's head while its body arrives. */
     private RequestHead httpHead;
     private byte[] body;
     private int bodyLength;
     private int bodyExpected;
-    /** The client's key, for the 101 once the interceptor accepts. */
-    private String secWebSocketKey;
     /** Bytes that arrived after the head while the interceptor decides. */
     private ByteBuffer pendingInput;
     private RequestView request;
 
-    HandshakeStage(Connection connection, ServerConfig config) {
-        this.connection = connection;
+    HandshakeStage(ServerConfig config) {
         this.config = config;
         this.parser = new HttpRequestParser(config.maxHandshakeSize(), MAX_HEADER_LINES);
+    }
+
+    /**
+     * Starts over for {@code next}, whose handshake this stage runs from now on. The loop reuses a
+     * stage once its connection has opened ({@link EventLoop#takeStage}), so a handshake makes no
+     * parser or stage of its own; everything of the last connection is forgotten here.
+     */
+    void reset(Connection next) {
+        connection = next;
+        parser.reset();
+        httpHead = null;
+        body = null;
+        bodyLength = 0;
+        bodyExpected = 0;
+        pendingInput = null;
+        request = null;
     }
 
     void readHead(ByteBuffer in) {
@@ -64,20 +77,17 @@ final class HandshakeStage {
             case ERROR -> {
                 int code = parser.errorStatus();
                 String reason = parser.errorReason();
-                parser = null;
                 log.debug("bad request head from {}: {} {}", connection.remoteAddress(), code, reason);
                 connection.reject(code, Map.of(), reason, String.valueOf(code));
             }
             case DONE -> {
-                RequestHead head = parser.head();
-                parser = null;
-                onRequestHead(head);
+                onRequestHead(parser.head());
             }
         }
     }
 
     private void onRequestHead(RequestHead head) {
-        HandshakeCheck check = Handshake.check(head);
+        HandshakeCheck check = Handshake.check(head, connection.loop().handshakeScratch());
         if (check.kind() != HandshakeCheck.Kind.REJECT && connection.loop().engine().overCapacity()) {
             log.debug("refusing {}: {} connections open", connection.remoteAddress(), config.maxConnections());
             connection.reject(503, Map.of("Retry-After", "1"), "too many connections", "503");
@@ -93,7 +103,7 @@ final class HandshakeStage {
                 connection.reject(check.status(), headers, check.reason(), String.valueOf(check.status()));
             }
             case NOT_UPGRADE -> startHttpRequest(head);
-            case UPGRADE -> startUpgrade(head, check.key());
+            case UPGRADE -> startUpgrade(head);
         }
     }
 
@@ -179,14 +189,24 @@ final class HandshakeStage {
         connection.respond(response.status(), response.headers(), response.body());
     }
 
-    private void startUpgrade(RequestHead head, String key) {
-        secWebSocketKey = key;
+    private void startUpgrade(RequestHead head) {
         request = new RequestView(head, connection.remoteAddress(), null, Handshake.offeredSubprotocols(head));
         connection.requested(request);
         connection.enter(ConnectionState.AWAITING_DECISION);
         HandshakeInterceptor interceptor = config.interceptor();
         if (interceptor == HandshakeInterceptor.acceptAll()) {
             decide(HandshakeDecision.accept(), null);
+            return;
+        }
+        if (interceptor instanceof SyncInterceptor sync) {
+            HandshakeDecision decision; // called directly: no CompletableFuture per handshake
+            try {
+                decision = sync.decide(request);
+            } catch (Throwable e) {
+                interceptorFailed(e);
+                return;
+            }
+            decide(decision, null);
             return;
         }
         CompletionStage<HandshakeDecision> stage;
@@ -269,7 +289,7 @@ final class HandshakeStage {
         if (chosenAttachment != null) {
             connection.attachment(chosenAttachment);
         }
-        connection.open(secWebSocketKey, chosen, decision.extraHeaders(), pendingInput);
+        connection.open(chosen, decision.extraHeaders(), pendingInput);
     }
 
     private void interceptorFailed(Throwable error) {

@@ -40,6 +40,11 @@ final class RequestView implements HttpRequest {
         this.offeredSubprotocols = offeredSubprotocols.isEmpty() ? List.of() : List.copyOf(offeredSubprotocols);
     }
 
+    /** The header fields as the parser left them (the 101 reads the client's key from them). */
+    HeaderMap fields() {
+        return fields;
+    }
+
     @Override
     public String method() {
         return method;

@@ -1,9 +1,7 @@
 package dev.selkie.server;
 
-/** What a {@link Timer} of a connection is for. */
+/** What a {@link Timer} of a connection is for (the opening handshake's deadline is kept apart, see {@link EventLoop}). */
 enum TimerKind {
-    /** The opening handshake must complete by now (slowloris defence). */
-    HANDSHAKE,
     /** Check whether the connection received nothing for the idle timeout. */
     IDLE,
     /** Send the next keep-alive ping. */

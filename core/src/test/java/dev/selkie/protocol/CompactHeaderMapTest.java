@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertSame;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +144,43 @@ class CompactHeaderMapTest {
             for (String token : TOKENS) {
                 assertEquals(expected.hasToken(name, token), actual.hasToken(name, token), name + " " + token);
             }
+        }
+    }
+
+    @Test
+    void copyFirstCopiesTheTrimmedFirstValueInBothForms() {
+        for (HeaderMap map : List.of(Requests.parse(HEAD).headers(), expected())) {
+            byte[] dst = new byte[8];
+            assertEquals(1, map.copyFirst("X-MULTI", dst), "first of three, trailing white space trimmed");
+            assertEquals('1', dst[0]);
+            assertEquals(0, map.copyFirst("x-empty", dst));
+            assertEquals(0, map.copyFirst("x-blank", dst));
+            assertEquals(-1, map.copyFirst("absent", dst));
+            assertEquals(2, map.copyFirst("sec-websocket-version", dst));
+            assertEquals("13", new String(dst, 0, 2, java.nio.charset.StandardCharsets.ISO_8859_1));
+            byte[] tiny = new byte[3];
+            assertEquals(19, map.copyFirst("connection", tiny), "too long for the array: only measured");
+            assertEquals(0, tiny[0], "nothing copied");
+            byte[] latin = new byte[32];
+            int n = map.copyFirst("x-latin", latin);
+            assertEquals("caf\u00e9, \u00c9T\u00c9", new String(latin, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Test
+    void theScratchCheckLeavesTheKeyInTheRequestAndAgreesWithTheStringCheck() {
+        HandshakeScratch scratch = new HandshakeScratch();
+        RequestHead head = Requests.parse(Requests.RFC_EXAMPLE);
+        HandshakeCheck check = Handshake.check(head, scratch);
+        assertEquals(HandshakeCheck.Kind.UPGRADE, check.kind());
+        assertNull(check.key(), "the key stays in the request");
+        assertSame(check, Handshake.check(Requests.parse(Requests.RFC_EXAMPLE), scratch), "no allocation per check");
+        assertFalse(head.headers().materialised());
+        for (String key : List.of("dGhlIHNhbXBsZSBub25jZQ=", "dGhlIHNhbXBsZSBub25jZQ===", "dGhlIHNhbXBsZSBub25jZ!==",
+                "dGhlIHNhbXBsZSBub25jZQ==" + "x".repeat(60), "")) {
+            RequestHead bad = Requests.parse(Requests.RFC_EXAMPLE.replace("dGhlIHNhbXBsZSBub25jZQ==", key));
+            assertEquals(Handshake.check(bad), Handshake.check(bad, scratch), key);
+            assertEquals(HandshakeCheck.Kind.REJECT, Handshake.check(bad, scratch).kind(), key);
         }
     }
 }

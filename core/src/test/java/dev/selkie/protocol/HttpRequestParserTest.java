@@ -337,4 +337,29 @@ class HttpRequestParserTest {
         assertTrue(Arrays.asList(headers.keySet().toArray()).equals(Arrays.asList(actual.headers().asMap().keySet().toArray())),
                 "same header order");
     }
+
+    @Test
+    void aResetParserParsesTheNextRequestAsANewOneWouldAtEverySplit() {
+        RequestHead expected = Requests.parse(RFC_EXAMPLE);
+        HttpRequestParser parser = new HttpRequestParser(RFC_BYTES.length, 100);
+        byte[] other = bytes("GET /other HTTP/1.0\r\nA: b\r\n\r\n");
+        for (int split = 0; split <= RFC_BYTES.length; split++) {
+            // before each reset: a completed head, a malformed one, or one cut off half-way
+            parser.reset();
+            switch (split % 3) {
+                case 0 -> assertEquals(Status.DONE, parser.feed(ByteBuffer.wrap(other)));
+                case 1 -> assertEquals(Status.ERROR, parser.feed(ByteBuffer.wrap(bytes("BAD\r\n"))));
+                default -> assertEquals(Status.NEED_MORE, parser.feed(ByteBuffer.wrap(other, 0, split % other.length)));
+            }
+            parser.reset();
+            assertEquals(0, parser.headBytes());
+            assertEquals(0, parser.bufferCapacity(), "no buffer before the first byte");
+            assertThrows(IllegalStateException.class, parser::head);
+            assertEquals(Status.NEED_MORE, parser.feed(ByteBuffer.wrap(RFC_BYTES, 0, split == RFC_BYTES.length ? 0 : split)));
+            assertEquals(Status.DONE, parser.feed(ByteBuffer.wrap(RFC_BYTES, split == RFC_BYTES.length ? 0 : split,
+                    split == RFC_BYTES.length ? RFC_BYTES.length : RFC_BYTES.length - split)), "split " + split);
+            assertSameHead(expected, parser.head());
+            assertEquals(RFC_BYTES.length, parser.headBytes(), "the limit counts from the reset");
+        }
+    }
 }

@@ -183,4 +183,40 @@ class HttpResponsesTest {
         buffer.duplicate().get(bytes);
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
+
+    @Test
+    void writesThe101IntoACallersArrayWithTheKeyReadFromTheRequest() {
+        HandshakeScratch scratch = new HandshakeScratch();
+        HeaderMap request = Requests.parse(Requests.RFC_EXAMPLE).headers();
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("Set-Cookie", "a=b");
+        extra.put("Upgrade", "ignored");
+        for (String subprotocol : new String[] {null, "chat"}) {
+            ByteBuffer expected = HttpResponses.switchingProtocols(ACCEPT, subprotocol, "x", extra);
+            int length = HttpResponses.switchingProtocolsLength(subprotocol, "x", extra);
+            assertEquals(expected.remaining(), length);
+            byte[] out = new byte[length + 10];
+            out[4] = 7;
+            out[length + 5] = 9;
+            HttpResponses.writeSwitchingProtocols(scratch, request, subprotocol, "x", extra, out, 5, length);
+            assertEquals(7, out[4], "nothing written before the offset");
+            assertEquals(9, out[length + 5], "nothing written after the length");
+            assertEquals(text(expected), new String(out, 5, length, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Test
+    void refusesToWriteA101OfAnotherLengthThanAnnounced() {
+        HandshakeScratch scratch = new HandshakeScratch();
+        HeaderMap request = Requests.parse(Requests.RFC_EXAMPLE).headers();
+        int length = HttpResponses.switchingProtocolsLength(null, null, Map.of("A", "b"));
+        byte[] out = new byte[length * 2];
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.writeSwitchingProtocols(scratch, request, null,
+                null, Map.of("A", "bb"), out, 0, length));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.writeSwitchingProtocols(scratch, request, null,
+                null, Map.of(), out, 0, length));
+        HeaderMap noKey = Requests.parse("GET / HTTP/1.1\r\nHost: h\r\n\r\n").headers();
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.writeSwitchingProtocols(scratch, noKey, null,
+                null, null, out, 0, HttpResponses.switchingProtocolsLength(null, null, null)));
+    }
 }

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpRequest;
+import dev.selkie.WebSocket;
 import dev.selkie.WebSocketServer;
+import dev.selkie.protocol.Handshake;
 import dev.selkie.protocol.ClientFrames;
 import dev.selkie.protocol.Opcode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -121,6 +124,71 @@ class InterceptorTest extends ServerTestSupport {
             String expected = interceptor.intercept(null).toCompletableFuture().join().attachment().orElseThrow()
                     .toString();
             assertEquals(expected, recorder.opened.get(0).<String>attachment());
+        }
+    }
+
+    @Test
+    void syncInterceptorThatThrowsOrDecidesNullGives500() throws Exception {
+        assert500(HandshakeInterceptor.sync(request -> {
+            throw new IllegalStateException("interceptor bug");
+        }));
+        assert500(HandshakeInterceptor.sync(request -> null));
+    }
+
+    @Test
+    void aPendingDecisionKeepsItsOwnRequestAndKeyWhileOtherHandshakesComeAndGo() throws Exception {
+        // the loop reuses the handshake state of connections that opened: the one still waiting for
+        // its decision must not be handed to the handshakes that complete meanwhile
+        Recorder recorder = new Recorder(true);
+        CompletableFuture<HandshakeDecision> slow = new CompletableFuture<>();
+        WebSocketServer server = start(builder().listener(recorder).handshakeInterceptor(request ->
+                request.path().equals("/slow") ? slow : CompletableFuture.completedFuture(
+                        HandshakeDecision.accept(request.path()))));
+        String slowKey = "AAAAAAAAAAAAAAAAAAAAAA==";
+        try (RawClient waiting = new RawClient(server.port())) {
+            waiting.write(RawClient.upgradeRequest("/slow").replace(RawClient.KEY, slowKey));
+            for (int i = 0; i < 5; i++) {
+                String key = Base64.getEncoder().encodeToString(new byte[] {(byte) i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                        11, 12, 13, 14, 15});
+                try (RawClient quick = new RawClient(server.port())) {
+                    quick.write(RawClient.upgradeRequest("/quick" + i).replace(RawClient.KEY, key));
+                    String head = quick.readHead();
+                    assertTrue(head.contains("Sec-WebSocket-Accept: " + Handshake.acceptKey(key) + "\r\n"), head);
+                    quick.sendText("q" + i);
+                    assertEquals("q" + i, quick.readFrame().text());
+                }
+            }
+            slow.complete(HandshakeDecision.accept("slow one"));
+            String head = waiting.readHead();
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            assertTrue(head.contains("Sec-WebSocket-Accept: " + Handshake.acceptKey(slowKey) + "\r\n"), head);
+            waiting.sendText("s");
+            assertEquals("s", waiting.readFrame().text());
+        }
+        await().until(() -> recorder.opened.size() == 6);
+        WebSocket slowOne = recorder.opened.stream().filter(ws -> "slow one".equals(ws.attachment())).findFirst()
+                .orElseThrow();
+        assertEquals("/slow", slowOne.request().path());
+        for (WebSocket ws : recorder.opened) {
+            if (ws != slowOne) {
+                assertEquals(ws.request().path(), ws.<String>attachment());
+            }
+        }
+    }
+
+    @Test
+    void extraHeadersTooLargeForAWriteChunkStillGoOutWhole() throws Exception {
+        String big = "v".repeat(6000);
+        WebSocketServer server = start(builder().listener(new Recorder(true)).handshakeInterceptor(
+                HandshakeInterceptor.sync(request -> HandshakeDecision.accept().withHeaders(Map.of("X-Big", big)))));
+        try (RawClient client = new RawClient(server.port())) {
+            client.write(RawClient.upgradeRequest("/"));
+            String head = client.readHead();
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            assertTrue(head.contains("Sec-WebSocket-Accept: " + RawClient.ACCEPT + "\r\n"), head);
+            assertTrue(head.contains("X-Big: " + big + "\r\n"), "the 6 KB header");
+            client.sendText("after");
+            assertEquals("after", client.readFrame().text());
         }
     }
 

@@ -12,6 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +31,39 @@ class TimersTest extends ServerTestSupport {
         }
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> server.metrics().rejectedHandshakes().getOrDefault("timeout", 0L) == 1L);
+    }
+
+    @Test
+    void everySilentConnectionIsCutOffWhileTheHandshakesDoneAmongThemStayOpen() throws Exception {
+        // more pending handshakes than the deadline ring's first size, with completed ones in between
+        // (those are skipped when they reach the front, not closed)
+        WebSocketServer server = start(builder().listener(new Recorder(true)).handshakeTimeout(Duration.ofMillis(300)));
+        List<RawClient> silent = new ArrayList<>();
+        List<RawClient> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                silent.add(new RawClient(server.port()));
+                if (i % 8 == 0) {
+                    opened.add(RawClient.open(server.port()));
+                }
+            }
+            for (RawClient client : silent) {
+                assertTrue(client.closedByServer());
+            }
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.metrics().rejectedHandshakes().getOrDefault("timeout", 0L) == 40L);
+            for (RawClient client : opened) {
+                client.sendText("still here");
+                assertEquals("still here", client.readFrame().text());
+            }
+        } finally {
+            for (RawClient client : silent) {
+                client.close();
+            }
+            for (RawClient client : opened) {
+                client.close();
+            }
+        }
     }
 
     @Test

@@ -28,6 +28,9 @@ import picocli.CommandLine.Spec;
 final class BenchServerCommand implements Callable<Integer> {
     /** The topic every {@code /chat} connection joins. */
     static final String CHAT_TOPIC = "chat";
+    /** Decisions are immutable: one per endpoint serves every handshake. */
+    private static final HandshakeDecision ACCEPT_ECHO = HandshakeDecision.accept(Endpoint.ECHO);
+    private static final HandshakeDecision ACCEPT_CHAT = HandshakeDecision.accept(Endpoint.CHAT);
 
     @Spec
     private CommandSpec spec;
@@ -75,9 +78,9 @@ final class BenchServerCommand implements Callable<Integer> {
                 .handshakeInterceptor(HandshakeInterceptor.sync(request -> {
                     switch (request.path()) {
                         case "/echo":
-                            return HandshakeDecision.accept(Endpoint.ECHO);
+                            return ACCEPT_ECHO;
                         case "/chat":
-                            return HandshakeDecision.accept(Endpoint.CHAT);
+                            return ACCEPT_CHAT;
                         default:
                             return HandshakeDecision.reject(404, "Use /echo or /chat\n");
                     }
