@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One event-loop thread: a {@link Selector}, the connections registered with it, a task queue for
- * other threads, a deadline queue for timers, one read buffer shared by all its connections, its
- * topic subscriptions and its counters. Loop 0 also owns the listening socket and hands accepted
- * connections round-robin to every loop.
+ * other threads, a deadline queue for timers and a ring of handshake deadlines, one read buffer
+ * shared by all its connections, spare write chunks, queues and handshake stages, its topic
+ * subscriptions and its counters. Loop 0 also owns the listening socket and hands accepted
+ * connections round-robin to every loop (pausing for a moment when {@code accept()} fails).
  *
  * <p>One turn: select (until the next deadline, or not at all when work is pending) → handle ready
  * keys (reads feed the protocol, which may queue frames) → run tasks from other threads → fire due
@@ -34,6 +35,14 @@ final class EventLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final int READ_BUFFER_SIZE = 64 << 10;
     private static final int MAX_ACCEPTS_PER_TURN = 256;
+    /**
+     * How long the loop stops accepting after {@code accept()} failed (typically: out of file
+     * descriptors). The listening socket stays readable meanwhile, so without a pause the loop would
+     * spin on it, logging a failure per turn.
+     */
+    private static final long ACCEPT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Accept failures are logged at WARN at most this often; in between at DEBUG. */
+    private static final long ACCEPT_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_TASKS_PER_TURN = 16_384;
     /** Spare outbound queues kept per loop (each 80 bytes while its ring is small). */
     private static final int MAX_SPARE_QUEUES = 256;
@@ -72,6 +81,12 @@ final class EventLoop implements Runnable {
     private int dirtyCount;
     private ServerSocketChannel server;
     private SelectionKey serverKey;
+    /** Accepting is paused after a failure until {@link #acceptResumeAt}. */
+    private boolean acceptPaused;
+    private long acceptResumeAt;
+    private boolean acceptWarned;
+    private long lastAcceptWarnAt;
+    private long acceptFailuresSinceWarn;
     private long now = System.nanoTime();
     private boolean stopping;
     private long stopDeadline;
@@ -257,6 +272,9 @@ final class EventLoop implements Runnable {
         now = System.nanoTime();
         runTasks();
         runTimers();
+        if (acceptPaused && now - acceptResumeAt >= 0) {
+            resumeAccepting();
+        }
         flushDirty();
         return !(stopping && (connectionCount == 0 || now - stopDeadline >= 0));
     }
@@ -267,15 +285,19 @@ final class EventLoop implements Runnable {
             timers.poll();
         }
         boolean handshaking = handshakes.first() != null;
-        if (next == null && !handshaking && !stopping) {
+        if (next == null && !handshaking && !stopping && !acceptPaused) {
             return -1;
         }
-        long deadline = stopping ? stopDeadline : next != null ? next.deadline : handshakes.firstDeadline();
+        long deadline = stopping ? stopDeadline : next != null ? next.deadline
+                : handshaking ? handshakes.firstDeadline() : acceptResumeAt;
         if (next != null && next.deadline - deadline < 0) {
             deadline = next.deadline;
         }
         if (handshaking && handshakes.firstDeadline() - deadline < 0) {
             deadline = handshakes.firstDeadline();
+        }
+        if (acceptPaused && acceptResumeAt - deadline < 0) {
+            deadline = acceptResumeAt;
         }
         long nanos = deadline - System.nanoTime();
         if (nanos <= 0) {
@@ -309,13 +331,46 @@ final class EventLoop implements Runnable {
             try {
                 channel = server.accept();
             } catch (IOException e) {
-                log.warn("accept failed: {}", e.toString());
+                pauseAccepting(e);
                 return;
             }
             if (channel == null) {
                 return;
             }
             engine.nextLoop().adopt(channel);
+        }
+    }
+
+    /**
+     * {@code accept()} failed: stop accepting for {@link #ACCEPT_PAUSE_NANOS}, so the readable
+     * listening socket does not make the loop spin (pending connections wait in the backlog), and
+     * log it without flooding the log while the cause lasts.
+     */
+    private void pauseAccepting(IOException e) {
+        long at = System.nanoTime();
+        if (!acceptWarned || at - lastAcceptWarnAt >= ACCEPT_WARN_INTERVAL_NANOS) {
+            log.warn("accept failed: {}; accepting pauses {} ms after each failure ({} more failures since the "
+                    + "last warning, at most one warning per {} s)", e.toString(),
+                    TimeUnit.NANOSECONDS.toMillis(ACCEPT_PAUSE_NANOS), acceptFailuresSinceWarn,
+                    TimeUnit.NANOSECONDS.toSeconds(ACCEPT_WARN_INTERVAL_NANOS));
+            acceptWarned = true;
+            lastAcceptWarnAt = at;
+            acceptFailuresSinceWarn = 0;
+        } else {
+            acceptFailuresSinceWarn++;
+            log.debug("accept failed: {}", e.toString());
+        }
+        acceptPaused = true;
+        acceptResumeAt = at + ACCEPT_PAUSE_NANOS;
+        if (serverKey.isValid()) {
+            serverKey.interestOps(0);
+        }
+    }
+
+    private void resumeAccepting() {
+        acceptPaused = false;
+        if (serverKey != null && serverKey.isValid() && !stopping) {
+            serverKey.interestOps(SelectionKey.OP_ACCEPT);
         }
     }
 

@@ -37,7 +37,19 @@ final class DemoProcess implements AutoCloseable {
     }
 
     static DemoProcess start(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(new ArrayList<>(), args);
+    }
+
+    /**
+     * As {@link #start(String...)}, with the child's limit of open files set to {@code maxOpenFiles}
+     * by a POSIX shell that then becomes the JVM (same process id).
+     */
+    static DemoProcess startWithFileLimit(int maxOpenFiles, String... args) throws IOException {
+        return start(new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"", "sh")),
+                args);
+    }
+
+    private static DemoProcess start(List<String> command, String... args) throws IOException {
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
         command.add("-cp");
