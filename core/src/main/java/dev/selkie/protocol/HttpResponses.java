@@ -113,13 +113,21 @@ public final class HttpResponses {
         return size + 2;
     }
 
-    /** With a scratch, the accept key is computed from {@code key} or, if null, the request's headers. */
+    /**
+     * Writes the response into {@code out[offset, offset + length)}, never outside it. With a
+     * scratch, the accept key is computed from {@code key} or, if null, the request's headers.
+     */
     private static void write(HandshakeScratch scratch, String key, HeaderMap requestHeaders, String subprotocol,
                               String extensions, Map<String, String> extraHeaders, byte[] out, int offset,
                               int length) {
         int end = offset + length;
-        System.arraycopy(SWITCHING_PREFIX, 0, out, offset, SWITCHING_PREFIX.length);
-        int p = offset + SWITCHING_PREFIX.length;
+        int acceptLength = scratch != null ? HandshakeScratch.ACCEPT_LENGTH : key.length();
+        if (offset < 0 || end > out.length) {
+            throw new IndexOutOfBoundsException("no " + length + " bytes at " + offset + " in " + out.length);
+        }
+        int p = fits(offset, SWITCHING_PREFIX.length + acceptLength + 2, end);
+        System.arraycopy(SWITCHING_PREFIX, 0, out, p, SWITCHING_PREFIX.length);
+        p += SWITCHING_PREFIX.length;
         if (scratch != null) {
             if (key != null) {
                 scratch.acceptKey(key, out, p);
@@ -133,26 +141,33 @@ public final class HttpResponses {
         out[p++] = '\r';
         out[p++] = '\n';
         if (subprotocol != null) {
-            p = putHeader(out, p, PROTOCOL, subprotocol);
+            p = putHeader(out, fits(p, headerSize(PROTOCOL, subprotocol), end), PROTOCOL, subprotocol);
         }
         if (extensions != null) {
-            p = putHeader(out, p, EXTENSIONS, extensions);
+            p = putHeader(out, fits(p, headerSize(EXTENSIONS, extensions), end), EXTENSIONS, extensions);
         }
         if (extraHeaders != null && !extraHeaders.isEmpty()) {
             for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
                 if (!HANDSHAKE_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-                    if (p + headerSize(e.getKey(), e.getValue()) + 2 > end) {
-                        throw new IllegalArgumentException("extra headers changed while the response was written");
-                    }
-                    p = putHeader(out, p, e.getKey(), e.getValue());
+                    p = putHeader(out, fits(p, headerSize(e.getKey(), e.getValue()), end), e.getKey(), e.getValue());
                 }
             }
         }
         if (p + 2 != end) {
-            throw new IllegalArgumentException("extra headers changed while the response was written");
+            throw new IllegalArgumentException("the 101 response is " + (p + 2 - offset) + " bytes, not " + length
+                    + " (did the extra headers change?)");
         }
         out[p++] = '\r';
         out[p] = '\n';
+    }
+
+    /** {@code p} if {@code n} more bytes and the final CRLF fit before {@code end}. */
+    private static int fits(int p, int n, int end) {
+        if (p + n + 2 > end) {
+            throw new IllegalArgumentException(
+                    "the 101 response does not fit the announced length (did the extra headers change?)");
+        }
+        return p;
     }
 
     private static int headerSize(String name, String value) {

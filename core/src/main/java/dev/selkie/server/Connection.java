@@ -137,7 +137,6 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         this.channel = channel;
         this.remoteAddress = remoteAddress;
         this.dispatcher = config.executor() == null ? null : new SerialDispatcher(config.executor());
-
         this.lastReadNanos = loop.now();
     }
 

@@ -159,6 +159,7 @@ final class EventLoop implements Runnable {
      */
     void recycle(HandshakeStage stage) {
         if (spareStageCount < spareStages.length) {
+            stage.reset(null);
             spareStages[spareStageCount++] = stage;
         }
     }

@@ -54,9 +54,11 @@ final class HandshakeStage {
     }
 
     /**
-     * Starts over for {@code next}, whose handshake this stage runs from now on. The loop reuses a
-     * stage once its connection has opened ({@link EventLoop#takeStage}), so a handshake makes no
-     * parser or stage of its own; everything of the last connection is forgotten here.
+     * Starts over for {@code next}, whose handshake this stage runs from now on, or (null) forgets
+     * the last connection while the stage waits among the loop's spares. The loop reuses a stage
+     * once its connection has opened ({@link EventLoop#takeStage}, {@link EventLoop#recycle}), so a
+     * handshake makes no parser or stage of its own, and a spare keeps no connection, request or
+     * attachment reachable.
      */
     void reset(Connection next) {
         connection = next;
@@ -221,15 +223,18 @@ final class HandshakeStage {
             decideNow(future); // a synchronous decision: no callback to allocate and run
             return;
         }
+        // a stage that completes inside whenComplete opens the connection, which gives this stage
+        // back to the loop (cleared): from here on only the local is safe
+        Connection waiting = connection;
         stage.whenComplete((decision, error) -> {
-            if (connection.loop().inLoop()) {
+            if (waiting.loop().inLoop()) {
                 decide(decision, error);
             } else {
-                connection.loop().execute(() -> decide(decision, error));
+                waiting.loop().execute(() -> decide(decision, error));
             }
         });
-        if (connection.state() == ConnectionState.AWAITING_DECISION) {
-            connection.setReading(false); // bytes that came with the head wait in pendingInput (see stash)
+        if (waiting.state() == ConnectionState.AWAITING_DECISION) {
+            waiting.setReading(false); // bytes that came with the head wait in pendingInput (see stash)
         }
     }
 

@@ -215,6 +215,18 @@ class HttpResponsesTest {
                 null, Map.of("A", "bb"), out, 0, length));
         assertThrows(IllegalArgumentException.class, () -> HttpResponses.writeSwitchingProtocols(scratch, request, null,
                 null, Map.of(), out, 0, length));
+        for (int shortBy = 1; shortBy <= 12; shortBy++) { // too short: refused, nothing written past the end
+            int announced = HttpResponses.switchingProtocolsLength("chat", "x", null) - shortBy;
+            byte[] guarded = new byte[announced + 20];
+            java.util.Arrays.fill(guarded, (byte) 0x55);
+            assertThrows(IllegalArgumentException.class, () -> HttpResponses.writeSwitchingProtocols(scratch, request,
+                    "chat", "x", null, guarded, 3, announced));
+            for (int i = 3 + announced; i < guarded.length; i++) {
+                assertEquals(0x55, guarded[i], "byte " + i + " past the announced length, short by " + shortBy);
+            }
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> HttpResponses.writeSwitchingProtocols(scratch, request,
+                null, null, null, new byte[length], 1, length));
         HeaderMap noKey = Requests.parse("GET / HTTP/1.1\r\nHost: h\r\n\r\n").headers();
         assertThrows(IllegalArgumentException.class, () -> HttpResponses.writeSwitchingProtocols(scratch, noKey, null,
                 null, null, out, 0, HttpResponses.switchingProtocolsLength(null, null, null)));
