@@ -247,9 +247,8 @@ final class EventLoop implements Runnable {
         log.debug("{} started", thread.getName());
         try {
             while (turn()) {
-                // each turn is a call of its own: the JIT compiles turn() early, by its call count,
-                // instead of replacing this long-running frame late (a multi-millisecond compile
-                // that shares the loop's core in the middle of the traffic)
+                // one call per turn: under load the JIT compiles turn() by its call count within
+                // the first second instead of waiting to replace this long-running frame
             }
         } catch (Throwable e) {
             log.error("{} failed", thread.getName(), e);

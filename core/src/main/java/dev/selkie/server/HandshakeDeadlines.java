@@ -55,10 +55,6 @@ final class HandshakeDeadlines {
         size = 0;
     }
 
-    int size() {
-        return size;
-    }
-
     private void grow() {
         int n = connections.length;
         Connection[] c = new Connection[n * 2];
