@@ -14,10 +14,15 @@ import java.util.Map;
  * @param messagesOut messages queued for sending (a broadcast counts once per recipient)
  * @param bytesIn bytes read from sockets
  * @param bytesOut bytes written to sockets
- * @param queuedBytes bytes queued and not yet written, over all connections
+ * @param queuedBytes memory held by frames queued and not yet written, over all connections (see
+ *     {@link WebSocket#bufferedAmount()})
  * @param droppedMessages messages not queued because of a slow consumer
  * @param closesByCode closed connections by close code
  * @param pingRoundTripMicros mean round-trip time of keep-alive pings, in microseconds (0 if none)
+ * @param controlFloods connections closed with 1008 because they kept sending pings while not
+ *     reading the pongs (also counted under 1008 in {@code closesByCode})
+ * @param fatalErrors fatal errors the server stopped for: an event loop that died, or a listener
+ *     call that ran out of memory (see {@link WebSocketServer.Builder#failureHandler})
  */
 public record ServerMetrics(
         long openConnections,
@@ -30,7 +35,9 @@ public record ServerMetrics(
         long queuedBytes,
         long droppedMessages,
         Map<Integer, Long> closesByCode,
-        long pingRoundTripMicros) {
+        long pingRoundTripMicros,
+        long controlFloods,
+        long fatalErrors) {
 
     /** Copies the maps so the snapshot is immutable. */
     public ServerMetrics {

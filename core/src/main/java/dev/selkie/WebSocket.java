@@ -42,8 +42,11 @@ public interface WebSocket {
     boolean isOpen();
 
     /**
-     * Bytes queued for this connection that are not yet written to its socket; never more than the
-     * server's {@code sendQueueLimit} plus a few small control frames.
+     * Memory held by this connection's frames that are not yet written to its socket: the frames'
+     * bytes plus 128 bytes of bookkeeping per queued buffer, where small frames share 4 KiB write
+     * chunks that count whole (4,224 bytes each) while they wait. 0 once everything is written; never
+     * more than the server's {@code sendQueueLimit} plus one write chunk. The water marks and the
+     * limit are held against this figure.
      */
     long bufferedAmount();
 

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * A WebSocket server: one acceptor and one or more event-loop threads, each a {@link
@@ -60,10 +62,30 @@ public final class WebSocketServer {
     /**
      * Stops gracefully: stops accepting, sends close 1001 (going away) to every open connection,
      * waits up to {@code timeout} for the closing handshakes, then closes what is left, the selectors
-     * and the threads. Idempotent; returns when everything is closed.
+     * and the threads. Idempotent; returns when everything is closed (also after the server stopped
+     * itself for a failure).
      */
     public void stop(Duration timeout) {
         engine.stop(timeout);
+    }
+
+    /**
+     * Waits until the server has stopped: {@link #stop} has returned, or the server stopped itself
+     * after a fatal failure (see {@link Builder#failureHandler}).
+     *
+     * @return true if it has stopped, false if {@code timeout} passed first
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return engine.awaitTermination(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * The fatal failure the server stopped for, if it stopped itself: an event loop died (the JVM
+     * ran out of memory, or a bug in Selkie) or a listener call on an executor ran out of memory.
+     */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(engine.failure());
     }
 
     /** The port the server listens on (the chosen one if it was configured as 0). */
@@ -168,6 +190,7 @@ public final class WebSocketServer {
         private int loops = 1;
         private int backlog = 1024;
         private boolean tcpNoDelay = true;
+        private Consumer<Throwable> failureHandler;
 
         private Builder() {
         }
@@ -252,9 +275,12 @@ public final class WebSocketServer {
         }
 
         /**
-         * Backpressure marks in queued bytes per connection: {@code send} returns {@link
-         * SendResult#BACKPRESSURE} above {@code high}; {@link WebSocketListener#onDrain} fires when a
-         * connection falls back to {@code low} or below. Default 1 MiB / 256 KiB.
+         * Backpressure marks per connection, in the bytes of {@link WebSocket#bufferedAmount()}:
+         * {@code send} returns {@link SendResult#BACKPRESSURE} above {@code high}; {@link
+         * WebSocketListener#onDrain} fires when a connection falls back to {@code low} or below. With
+         * an {@link #executor executor}, the same marks bound the messages waiting for the listener:
+         * a connection whose queued listener calls hold more than {@code high} is not read from (TCP
+         * pushes back on the client) until they are down to {@code low}. Default 1 MiB / 256 KiB.
          */
         public Builder waterMarks(long low, long high) {
             if (low < 0 || high <= low) {
@@ -266,9 +292,13 @@ public final class WebSocketServer {
         }
 
         /**
-         * Hard limit of queued bytes per connection; a message that would pass it is handled by the
-         * {@link SlowConsumerPolicy}. Default: the larger of 4 MiB and twice {@code maxMessageSize}
-         * plus 1 KiB, so an echo of the largest accepted message always fits.
+         * Hard limit of the memory a connection's unwritten frames may hold ({@link
+         * WebSocket#bufferedAmount()}, which counts bookkeeping too, so a flood of tiny frames is held
+         * to it as well as a few large ones); a message that would pass it is handled by the {@link
+         * SlowConsumerPolicy}. Pongs past it are not queued: only the answer to the latest ping is kept
+         * until there is room (RFC 6455 section 5.5.3). A close frame may pass it by one 4 KiB write
+         * chunk. Default: the larger of 4 MiB and twice {@code maxMessageSize} plus 1 KiB, so an echo
+         * of the largest accepted message always fits.
          */
         public Builder sendQueueLimit(long bytes) {
             this.sendQueueLimit = positive(bytes, "sendQueueLimit");
@@ -311,7 +341,13 @@ public final class WebSocketServer {
 
         /**
          * Run listener calls on this executor instead of the event loop, keeping each connection's
-         * calls ordered and one at a time. Default: on the event loop.
+         * calls ordered and one at a time. A connection's calls waiting for the executor are bounded
+         * (see {@link #waterMarks}): while they hold more than the high-water mark the connection is
+         * not read, so at most the high-water mark plus one read (64 KiB) and one message of {@code
+         * maxMessageSize} wait per connection; its pings and close are then answered once reading
+         * resumes, and the idle timeout does not count the pause. If the executor rejects a task the
+         * connection is closed with 1011, and its {@code onClose} (and any {@code onError}) then run on
+         * the event loop. Default: on the event loop.
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
@@ -336,6 +372,23 @@ public final class WebSocketServer {
             return this;
         }
 
+        /**
+         * Called once, on a thread of its own, after the server stopped itself because of a fatal
+         * failure: an event loop died (the JVM ran out of memory, or a bug in Selkie), or a listener
+         * call on the {@link #executor executor} ran out of memory. The server does not limp on with
+         * fewer loops: it logs the failure at error, stops accepting, closes every connection it still
+         * can (1011) and ends its threads, then calls this; {@link #awaitTermination} returns and
+         * {@link WebSocketServer#failure()} tells the cause. A failing connection (a protocol error, an
+         * I/O error, an exception in a listener) is never fatal. Default: none (the log line only). A
+         * process that cannot go on without the server should exit here, and run with
+         * {@code -XX:+ExitOnOutOfMemoryError}.
+         */
+        public Builder failureHandler(Consumer<? super Throwable> handler) {
+            Objects.requireNonNull(handler, "handler");
+            this.failureHandler = handler::accept;
+            return this;
+        }
+
         /** Builds the server (not started). */
         public WebSocketServer build() {
             if (listener == null) {
@@ -350,7 +403,7 @@ public final class WebSocketServer {
                     httpHandler, subprotocols, maxMessageSize, maxHandshakeSize, maxHttpBodySize, maxConnections,
                     outgoingFragmentSize, highWaterMark, lowWaterMark, limit, slowConsumerPolicy,
                     handshakeTimeout, idleTimeout, closeTimeout, pingInterval, pongTimeout, executor, loops,
-                    backlog, tcpNoDelay);
+                    backlog, tcpNoDelay, failureHandler);
             return new WebSocketServer(config);
         }
 

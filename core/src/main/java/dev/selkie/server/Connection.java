@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>As a {@link Runnable} it is the loop task that moves the inbox into the outbound queue.
  */
-final class Connection implements WebSocket, ProtocolHandler, Runnable {
+final class Connection implements WebSocket, ProtocolHandler, Runnable, SerialDispatcher.Owner {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final VarHandle QUEUED;
     private static final VarHandle INBOX_SCHEDULED;
@@ -61,6 +62,11 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     }
 
     private static final long DEFAULT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Pings a peer may send while its socket takes none of our bytes (it does not read) before it is
+     * closed with 1008: a peer that reads its pongs never comes near it.
+     */
+    static final int MAX_PINGS_WHILE_BLOCKED = 1024;
 
     private final EventLoop loop;
     private final ServerConfig config;
@@ -72,6 +78,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     private SelectionKey key;
     private int interestOps;
     private boolean reading = true;
+    /** Executor mode: not reading while the listener's queued calls hold too much (see {@link #dispatched}). */
+    private boolean dispatchPaused;
     private boolean writeBlocked;
     private boolean peerEof;
     /** After the last bytes: FIN and read to the peer's FIN (true), or close at once (clean WebSocket close). */
@@ -117,6 +125,10 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     /** close() was called: later sends are dropped, earlier ones still go out before the close frame. */
     private volatile boolean closeRequested;
     private boolean dirty;
+    /** The answer to the latest ping while the queue is at its limit; at most one is held. */
+    private ByteBuffer pendingPong;
+    /** Pings received since the socket last took every queued byte, while it took no more. */
+    private int pingsWhileBlocked;
 
     // timers
     private Timer idleTimer;
@@ -136,7 +148,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         this.listener = config.listener();
         this.channel = channel;
         this.remoteAddress = remoteAddress;
-        this.dispatcher = config.executor() == null ? null : new SerialDispatcher(config.executor());
+        this.dispatcher = config.executor() == null ? null
+                : new SerialDispatcher(config.executor(), this, config.lowWaterMark());
         this.lastReadNanos = loop.now();
     }
 
@@ -233,12 +246,10 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         int length = HttpResponses.switchingProtocolsLength(chosenSubprotocol, null, extraHeaders);
         if (length <= ChunkPool.CHUNK_SIZE) {
             // straight into a write chunk: no array of its own for the one response of this connection
-            QUEUED.getAndAdd(this, (long) length);
-            ByteBuffer chunk = chunkFor(length);
+            ByteBuffer chunk = forcedRoom(length);
             HttpResponses.writeSwitchingProtocols(loop.handshakeScratch(), request.fields(), chosenSubprotocol, null,
                     extraHeaders, chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
             out.commit(length);
-            loop.metrics().queuedBytes += length;
             markDirty();
         } else {
             byte[] response = new byte[length];
@@ -358,7 +369,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
                 listenerFailed(e);
             }
         } else {
-            dispatcher.submit(() -> invoke(l -> l.onText(this, text)));
+            dispatcher.submit(() -> invoke(l -> l.onText(this, text)), 2L * text.length());
+            dispatched();
         }
     }
 
@@ -375,12 +387,56 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
                 listenerFailed(e);
             }
         } else {
-            dispatcher.submit(() -> invoke(l -> l.onBinary(this, data)));
+            dispatcher.submit(() -> invoke(l -> l.onBinary(this, data)), data.remaining());
+            dispatched();
+        }
+    }
+
+    /**
+     * Executor mode, after a message was handed to the dispatcher: while the listener's queued calls
+     * hold more than the high-water mark, this connection is not read (TCP pushes back on the peer);
+     * reading resumes once they are down to the low-water mark.
+     */
+    private void dispatched() {
+        if (!dispatchPaused && dispatcher.pendingBytes() > config.highWaterMark()) {
+            dispatchPaused = true;
+            updateInterest();
         }
     }
 
     @Override
+    public void dispatchBelow(long mark) {
+        loop.execute(this::resumeAfterDispatch);
+    }
+
+    private void resumeAfterDispatch() {
+        if (dispatchPaused && dispatcher.pendingBytes() <= config.lowWaterMark()) {
+            dispatchPaused = false;
+            updateInterest();
+        }
+    }
+
+    @Override
+    public void dispatchRejected(RejectedExecutionException e) {
+        loop.execute(() -> {
+            log.warn("the listener executor rejected the calls of {}; closing it: {}", this, e.toString());
+            dispatchPaused = false;
+            if (state.isWebSocket()) {
+                doClose(CloseCodes.INTERNAL_ERROR, "listener executor rejected work");
+            } else {
+                closeNow();
+            }
+        });
+    }
+
+    @Override
     public void onPing(ByteBuffer payload) {
+        if (writeBlocked && ++pingsWhileBlocked == MAX_PINGS_WHILE_BLOCKED) {
+            // it pings and does not read the pongs: every answer would wait in memory
+            loop.metrics().controlFloods++;
+            log.debug("closing {}: {} pings while its socket took no more bytes", this, MAX_PINGS_WHILE_BLOCKED);
+            doClose(CloseCodes.POLICY_VIOLATION, "control frame flood");
+        }
         fire(l -> l.onPing(this, payload));
     }
 
@@ -434,10 +490,23 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
             if (state == ConnectionState.OPEN) {
                 state = ConnectionState.CLOSING;
             }
-        } else if (opcode == Opcode.PONG && queued + frame.remaining() > config.sendQueueLimit()) {
-            return; // a peer that pings but does not read: answering only the latest ping is allowed
+            if (pendingPong != null) {
+                enqueueControl(pendingPong); // the answer to the last ping still goes before the close
+                pendingPong = null;
+            }
+        } else if (opcode == Opcode.PONG && (pendingPong != null || !controlFits(frame.remaining()))) {
+            // the queue is at its limit: keep only the answer to the latest ping (RFC 6455 5.5.3),
+            // queued when the queue has room again
+            pendingPong = frame;
+            return;
         }
         enqueueControl(frame);
+    }
+
+    /** Whether a control frame of this size may join the queue without passing the send-queue limit. */
+    private boolean controlFits(int length) {
+        int cost = out == null ? OutboundQueue.CHUNK_COST : out.roomCost(length);
+        return queued + cost <= config.sendQueueLimit();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -460,6 +529,11 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (!protocol().close(code, reason)) {
             return;
         }
+        if (dispatchPaused) {
+            // data frames are dropped from now on, so reading cannot add listener calls: read the peer's close
+            dispatchPaused = false;
+            updateInterest();
+        }
         if (state == ConnectionState.CLOSING) {
             long timeout = config.closeTimeout().toNanos();
             closeTimer = loop.schedule(this, TimerKind.CLOSE, timeout);
@@ -467,10 +541,10 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         markDirty();
     }
 
-    /** Stop of the server: going away for open connections, drop handshakes. Loop thread. */
-    void shutdown() {
+    /** Stop of the server: close frame {@code code} for open connections, drop handshakes. Loop thread. */
+    void shutdown(int code, String reason) {
         switch (state) {
-            case OPEN -> doClose(CloseCodes.GOING_AWAY, "server shutting down");
+            case OPEN -> doClose(code, reason);
             case HANDSHAKING, READING_BODY, AWAITING_DECISION, LINGERING -> closeNow();
             default -> {
             }
@@ -540,6 +614,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
 
     private void startLingering() {
         state = ConnectionState.LINGERING;
+        dispatchPaused = false;
         if (peerEof || !lingerAfterFlush || loop.stopping()) {
             closeNow();
             return;
@@ -574,12 +649,12 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
             log.debug("closing {}: {}", this, e.toString());
         }
         if (out != null) {
-            long dropped = out.clear();
-            loop.metrics().queuedBytes -= dropped;
-            QUEUED.getAndAdd(this, -dropped);
+            out.clear();
+            release(out.takeReleased());
             loop.recycle(out);
             out = null;
         }
+        pendingPong = null;
         discardInbox();
         leaveTopics();
         handshake = null;
@@ -595,7 +670,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
      * The buffer must not be changed afterwards (broadcasts pass a view per recipient).
      */
     SendResult offer(ByteBuffer frame) {
-        SendResult reserved = reserve(frame.remaining());
+        SendResult reserved = reserve(OutboundQueue.costOf(frame));
         if (reserved == SendResult.DROPPED) {
             return reserved;
         }
@@ -622,9 +697,9 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         if (length > ChunkPool.CHUNK_SIZE) {
             return offer(frame.duplicate());
         }
-        SendResult reserved = reserve(length);
+        SendResult reserved = reserveRoom(length);
         if (reserved != SendResult.DROPPED) {
-            ByteBuffer chunk = chunkFor(length);
+            ByteBuffer chunk = out.room(length);
             frame.get(frame.position(), chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
             committed(length);
         }
@@ -632,23 +707,28 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     }
 
     /**
-     * Counts {@code length} bytes into {@link #queued} if the send-queue limit allows; any thread.
+     * Counts {@code cost} bytes of memory into {@link #queued} if the send-queue limit allows; any
+     * thread. A cost of 0 (a frame that fits a write chunk already counted) always fits.
      *
      * @return DROPPED (nothing counted), BACKPRESSURE (counted, above the high-water mark) or OK
      */
-    private SendResult reserve(int length) {
+    private SendResult reserve(long cost) {
         if (closeQueued || closeRequested || state != ConnectionState.OPEN) {
             return SendResult.DROPPED;
         }
         long limit = config.sendQueueLimit();
         long before;
-        do {
+        if (cost == 0) {
             before = queued;
-            if (before + length > limit) {
-                return slowConsumer(before);
-            }
-        } while (!QUEUED.weakCompareAndSet(this, before, before + length));
-        boolean backpressure = before + length > config.highWaterMark();
+        } else {
+            do {
+                before = queued;
+                if (before + cost > limit) {
+                    return slowConsumer(before);
+                }
+            } while (!QUEUED.weakCompareAndSet(this, before, before + cost));
+        }
+        boolean backpressure = before + cost > config.highWaterMark();
         if (backpressure) {
             drainWanted = true; // before queueing, so the loop cannot drain past it unnoticed
         }
@@ -661,25 +741,54 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     }
 
     /**
-     * Loop thread: reserves room for a small data frame in the outbound queue's current chunk, after
-     * anything other threads sent before; the caller writes the frame there and calls {@link
-     * #committed}.
+     * Loop thread: reserves, against the send-queue limit, what room for a small data frame in the
+     * outbound queue's write chunk costs (after anything other threads sent before); if not
+     * DROPPED, the caller takes {@code out.room(frameLength)}, writes the frame there and calls
+     * {@link #committed}.
      */
-    private ByteBuffer chunkFor(int frameLength) {
+    private SendResult reserveRoom(int frameLength) {
         drainInbox();
-        if (out == null) {
-            out = loop.takeQueue();
+        OutboundQueue queue = queue();
+        int cost = queue.roomCost(frameLength);
+        SendResult reserved = reserve(cost);
+        if (reserved != SendResult.DROPPED) {
+            loop.metrics().queuedBytes += cost;
         }
-        return out.room(frameLength);
+        return reserved;
     }
 
-    /** Loop thread: the frame written into the chunk from {@link #chunkFor} is queued. */
+    /** Loop thread: room for a frame or response in the write chunk, counted but never refused. */
+    private ByteBuffer forcedRoom(int length) {
+        drainInbox();
+        OutboundQueue queue = queue();
+        int cost = queue.roomCost(length);
+        QUEUED.getAndAdd(this, (long) cost);
+        loop.metrics().queuedBytes += cost;
+        return queue.room(length);
+    }
+
+    private OutboundQueue queue() {
+        OutboundQueue queue = out;
+        if (queue == null) {
+            queue = loop.takeQueue();
+            out = queue;
+        }
+        return queue;
+    }
+
+    /** Loop thread: the data frame written into the chunk after {@link #reserveRoom} is queued. */
     private void committed(int frameLength) {
         out.commit(frameLength);
-        LoopMetrics metrics = loop.metrics();
-        metrics.queuedBytes += frameLength;
-        metrics.messagesOut++;
+        loop.metrics().messagesOut++;
         markDirty();
+    }
+
+    /** Loop thread: entries of the outbound queue that cost this much were written or dropped. */
+    private void release(long cost) {
+        if (cost != 0) {
+            loop.metrics().queuedBytes -= cost;
+            QUEUED.getAndAdd(this, -cost);
+        }
     }
 
     private SendResult slowConsumer(long queuedNow) {
@@ -727,7 +836,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         ByteBuffer frame;
         while ((frame = queue.poll()) != null) {
             if (closeQueued || !state.isWebSocket()) {
-                QUEUED.getAndAdd(this, (long) -frame.remaining()); // raced with the close: dropped
+                QUEUED.getAndAdd(this, -OutboundQueue.costOf(frame)); // raced with the close: dropped
             } else {
                 append(frame);
             }
@@ -742,39 +851,38 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         }
         ByteBuffer frame;
         while ((frame = queue.poll()) != null) {
-            QUEUED.getAndAdd(this, (long) -frame.remaining());
+            QUEUED.getAndAdd(this, -OutboundQueue.costOf(frame));
         }
     }
 
-    /** Loop thread: appends a frame already counted in {@link #queued}. */
+    /** Loop thread: appends a frame already counted in {@link #queued} (its {@link OutboundQueue#costOf}). */
     private void append(ByteBuffer frame) {
-        if (out == null) {
-            out = loop.takeQueue();
-        }
         LoopMetrics metrics = loop.metrics();
-        metrics.queuedBytes += frame.remaining();
+        metrics.queuedBytes += OutboundQueue.costOf(frame);
         if ((frame.get(frame.position()) & 0x08) == 0) {
             metrics.messagesOut++; // a data frame: one message (its fragments travel in one buffer)
         }
-        out.add(frame);
+        queue().add(frame);
     }
 
-    /** Loop thread: queues a control frame regardless of the limit (they are small and few). */
+    /**
+     * Loop thread: copies a control frame (at most 127 bytes) into the write chunk, regardless of
+     * the limit: pongs are held back before this (see {@link #sendFrame}), and a close frame or a
+     * keep-alive ping is one frame at a time.
+     */
     private void enqueueControl(ByteBuffer frame) {
-        QUEUED.getAndAdd(this, (long) frame.remaining());
-        append(frame);
+        int length = frame.remaining();
+        ByteBuffer chunk = forcedRoom(length);
+        frame.get(frame.position(), chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
+        out.commit(length);
         markDirty();
     }
 
     /** Loop thread: queues HTTP response bytes. */
     void enqueueRaw(ByteBuffer bytes) {
-        int length = bytes.remaining();
-        QUEUED.getAndAdd(this, (long) length);
-        if (out == null) {
-            out = loop.takeQueue();
-        }
-        loop.metrics().queuedBytes += length;
-        out.add(bytes);
+        QUEUED.getAndAdd(this, OutboundQueue.costOf(bytes));
+        loop.metrics().queuedBytes += OutboundQueue.costOf(bytes);
+        queue().add(bytes);
         markDirty();
     }
 
@@ -804,6 +912,11 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         return protocol != null;
     }
 
+    /** Executor mode: bytes held by listener calls waiting for the executor (0 without one); any thread. */
+    long dispatchPendingBytes() {
+        return dispatcher == null ? 0 : dispatcher.pendingBytes();
+    }
+
     /** Whether an outbound queue is held (only while bytes wait to be written); loop thread. */
     boolean holdsOutboundQueue() {
         return out != null;
@@ -825,21 +938,22 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
                 connectionLost(e);
                 return;
             }
-            if (written > 0) {
-                LoopMetrics metrics = loop.metrics();
-                metrics.bytesOut += written;
-                metrics.queuedBytes -= written;
-                QUEUED.getAndAdd(this, -written);
-            }
+            loop.metrics().bytesOut += written;
+            release(queue.takeReleased());
             if (!queue.isEmpty()) {
                 writeBlocked = true; // the socket's buffer is full: wait for OP_WRITE
                 updateInterest();
             }
         }
-        if (queue != null && queue.isEmpty()) {
+        if (pendingPong != null && !closeQueued && controlFits(pendingPong.remaining())) {
+            enqueueControl(pendingPong); // written with the next flush
+            pendingPong = null;
+        }
+        if (queue != null && queue.isEmpty() && out == queue) {
             out = null; // an idle connection holds no queue
             loop.recycle(queue);
             queue = null;
+            pingsWhileBlocked = 0;
         }
         if (queue == null) {
             if (state == ConnectionState.DRAINING) {
@@ -877,7 +991,8 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
     }
 
     private void updateInterest() {
-        int ops = (reading ? SelectionKey.OP_READ : 0) | (writeBlocked ? SelectionKey.OP_WRITE : 0);
+        int ops = (reading && !dispatchPaused ? SelectionKey.OP_READ : 0)
+                | (writeBlocked ? SelectionKey.OP_WRITE : 0);
         if (ops != interestOps && key != null && key.isValid()) {
             interestOps = ops;
             key.interestOps(ops);
@@ -903,8 +1018,11 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         switch (timer.kind) {
             case IDLE -> {
                 if (timer == idleTimer && state == ConnectionState.OPEN) {
-                    long idleAt = lastReadNanos + config.idleTimeout().toNanos();
                     long now = System.nanoTime();
+                    if (dispatchPaused) {
+                        lastReadNanos = now; // not reading is our doing, not the peer's silence
+                    }
+                    long idleAt = lastReadNanos + config.idleTimeout().toNanos();
                     if (now - idleAt >= 0) {
                         log.debug("{} idle, closing", this);
                         idleTimer = null;
@@ -965,6 +1083,7 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         void on(WebSocketListener listener);
     }
 
+    /** Calls the listener where it runs: on the loop, or in order through the executor. */
     private void fire(Call call) {
         if (dispatcher == null) {
             invoke(call);
@@ -981,7 +1100,19 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         }
     }
 
+    /**
+     * A listener call threw. An exception (or a non-fatal error such as a stack overflow) is this
+     * connection's business: logged and given to {@code onError}. A fatal error (out of memory) is
+     * rethrown: on the loop it ends the loop, which stops the server; on an executor thread the
+     * server is told first.
+     */
     private void listenerFailed(Throwable error) {
+        if (Fatal.isFatal(error)) {
+            if (!loop.inLoop()) {
+                loop.engine().failed(Thread.currentThread().getName(), error);
+            }
+            throw (Error) error;
+        }
         log.warn("listener failed on {}", this, error);
         callOnError(error);
     }
@@ -991,6 +1122,9 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         try {
             listener.onError(this, error);
         } catch (Throwable e) {
+            if (Fatal.isFatal(e)) {
+                listenerFailed(e);
+            }
             log.warn("listener's onError failed on {}", this, e);
         }
     }
@@ -1039,9 +1173,9 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
             int length = FrameEncoder.textLength(text);
             int frameLength = FrameEncoder.headerSize(length) + length;
             if ((fragmentSize <= 0 || length <= fragmentSize) && frameLength <= ChunkPool.CHUNK_SIZE) {
-                SendResult reserved = reserve(frameLength);
+                SendResult reserved = reserveRoom(frameLength);
                 if (reserved != SendResult.DROPPED) {
-                    ByteBuffer chunk = chunkFor(frameLength);
+                    ByteBuffer chunk = out.room(frameLength);
                     FrameEncoder.writeText(text, length, chunk.array(), chunk.arrayOffset() + chunk.limit());
                     committed(frameLength);
                 }
@@ -1061,9 +1195,9 @@ final class Connection implements WebSocket, ProtocolHandler, Runnable {
         int length = data.remaining();
         int frameLength = FrameEncoder.headerSize(length) + length;
         if ((fragmentSize <= 0 || length <= fragmentSize) && encodesInPlace(frameLength)) {
-            SendResult reserved = reserve(frameLength);
+            SendResult reserved = reserveRoom(frameLength);
             if (reserved != SendResult.DROPPED) {
-                ByteBuffer chunk = chunkFor(frameLength);
+                ByteBuffer chunk = out.room(frameLength);
                 FrameEncoder.writeFrame(Opcode.BINARY, data, chunk.array(), chunk.arrayOffset() + chunk.limit());
                 committed(frameLength);
             }

@@ -226,12 +226,15 @@ final class EventLoop implements Runnable {
         dirty[dirtyCount++] = connection;
     }
 
-    /** Any thread: begins the graceful stop (close 1001 to all) with the given deadline. */
-    void stop(long deadlineNanos) {
+    /**
+     * Any thread: begins the graceful stop with the given deadline: open connections get a close
+     * frame with {@code code} and {@code reason}.
+     */
+    void stop(long deadlineNanos, int code, String reason) {
         if (terminated) {
             return;
         }
-        execute(() -> beginStop(deadlineNanos));
+        execute(() -> beginStop(deadlineNanos, code, reason));
         if (!thread.isAlive() && !terminated) {
             // never started (start failed half-way): release the selector here
             shutdown();
@@ -242,18 +245,32 @@ final class EventLoop implements Runnable {
         thread.join(millis);
     }
 
+    /**
+     * Turns until stopped. If a turn throws (a bug of ours, or the JVM out of memory: a connection's
+     * own failures are handled inside the turn), the loop closes its connections first, which also
+     * lets go of what they hold, and then reports the failure to the engine, which stops the server.
+     */
     @Override
     public void run() {
         log.debug("{} started", thread.getName());
+        Throwable failure = null;
         try {
             while (turn()) {
                 // one call per turn: under load the JIT compiles turn() by its call count within
                 // the first second instead of waiting to replace this long-running frame
             }
         } catch (Throwable e) {
-            log.error("{} failed", thread.getName(), e);
-        } finally {
+            failure = e;
+        }
+        try {
             shutdown();
+        } catch (Throwable e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            engine.failed(thread.getName(), failure);
         }
     }
 
@@ -495,7 +512,7 @@ final class EventLoop implements Runnable {
         dirtyCount = 0;
     }
 
-    private void beginStop(long deadlineNanos) {
+    private void beginStop(long deadlineNanos, int code, String reason) {
         if (stopping) {
             return;
         }
@@ -504,7 +521,7 @@ final class EventLoop implements Runnable {
         closeServer();
         for (int i = connectionCount - 1; i >= 0; i--) {
             if (i < connectionCount) {
-                connections[i].shutdown();
+                connections[i].shutdown(code, reason);
             }
         }
     }
@@ -525,14 +542,20 @@ final class EventLoop implements Runnable {
 
     private void shutdown() {
         terminated = true;
-        try {
-            for (int i = connectionCount - 1; i >= 0; i--) {
-                if (i < connectionCount) {
-                    connections[i].forceClose();
+        for (int i = connectionCount - 1; i >= 0; i--) {
+            if (i < connectionCount) {
+                Connection connection = connections[i];
+                try {
+                    connection.forceClose();
+                } catch (Throwable e) {
+                    // one failing close (a listener's onClose, say) does not keep the others open
+                    if (Fatal.isFatal(e)) {
+                        connection.closeNow();
+                    } else {
+                        log.error("closing {} failed", connection, e);
+                    }
                 }
             }
-        } catch (RuntimeException e) {
-            log.error("closing connections of {} failed", thread.getName(), e);
         }
         closeServer();
         stopping = true; // late tasks: registrations close their sockets, the rest find nothing open

@@ -185,6 +185,9 @@ final class HandshakeStage {
         try {
             response = Objects.requireNonNull(config.httpHandler().handle(view), "HttpHandler returned null");
         } catch (Throwable e) {
+            if (Fatal.isFatal(e)) {
+                throw (Error) e;
+            }
             log.warn("HttpHandler failed on {}", view, e);
             response = HttpResponse.text(500, "internal server error\n");
         }
@@ -298,6 +301,9 @@ final class HandshakeStage {
     }
 
     private void interceptorFailed(Throwable error) {
+        if (Fatal.isFatal(error) && connection.loop().inLoop()) {
+            throw (Error) error; // the JVM is out of memory: the loop ends and the server stops
+        }
         log.warn("handshake interceptor failed for {}", request, error);
         connection.loop().metrics().rejected("500");
         connection.respond(500, Map.of(), Connection.text("internal server error"));

@@ -19,6 +19,8 @@ final class LoopMetrics {
     /** Bytes in the outbound queues of this loop's connections. */
     long queuedBytes;
     long pingRoundTripMicrosSum;
+    /** Connections closed for sending pings faster than they read the pongs. */
+    long controlFloods;
     long pingRoundTrips;
     final LongAdder droppedMessages = new LongAdder();
     final Map<String, Long> rejectedHandshakes = new ConcurrentHashMap<>();

@@ -8,10 +8,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Every setting of a server, validated by {@code WebSocketServer.Builder}. Durations of zero mean
- * "off" where the builder documents it.
+ * "off" where the builder documents it; a null executor or failure handler means none.
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -36,7 +37,8 @@ public record ServerConfig(
         Executor executor,
         int loops,
         int backlog,
-        boolean tcpNoDelay) {
+        boolean tcpNoDelay,
+        Consumer<Throwable> failureHandler) {
 
     /** Copies the list. */
     public ServerConfig {

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.CloseCodes;
 import dev.selkie.ServerMetrics;
 import dev.selkie.WebSocket;
 import dev.selkie.protocol.FrameEncoder;
@@ -14,8 +15,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +32,10 @@ public final class ServerEngine {
     private static final Logger log = LoggerFactory.getLogger(ServerEngine.class);
     /** Extra time given to loops to finish after the stop deadline before stop() gives up waiting. */
     private static final long JOIN_GRACE_MILLIS = 10_000;
+    /** How long the other loops get for their closing handshakes when one loop failed. */
+    private static final Duration FAILURE_STOP_TIMEOUT = Duration.ofSeconds(2);
+    private static final String GOING_AWAY_REASON = "server shutting down";
+    private static final String FAILURE_REASON = "server failure";
 
     private enum Lifecycle { NEW, RUNNING, STOPPED }
 
@@ -34,6 +43,11 @@ public final class ServerEngine {
     /** Sockets registered with a loop and not yet closed (WebSocket, HTTP and handshaking). */
     private final AtomicInteger connections = new AtomicInteger();
     private Lifecycle lifecycle = Lifecycle.NEW;
+    /** Counted down when {@link #stop} has finished (also after a failure). */
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    /** The first fatal failure (an event loop that died), or null. */
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong failures = new AtomicLong();
     private volatile EventLoop[] loops = new EventLoop[0];
     private volatile InetSocketAddress boundAddress;
     /** Round-robin position; used only by the accepting loop's thread. */
@@ -76,17 +90,17 @@ public final class ServerEngine {
             }
             for (EventLoop loop : created) {
                 if (loop != null) {
-                    loop.stop(System.nanoTime());
+                    loop.stop(System.nanoTime(), CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
                 }
             }
             throw e;
         }
         boundAddress = (InetSocketAddress) channel.getLocalAddress();
         loops = created;
+        lifecycle = Lifecycle.RUNNING; // before the loops run: one that fails at once must find a running server to stop
         for (EventLoop loop : created) {
             loop.start();
         }
-        lifecycle = Lifecycle.RUNNING;
         log.debug("listening on {} with {} event loop(s)", boundAddress, created.length);
     }
 
@@ -95,10 +109,15 @@ public final class ServerEngine {
      * timeout} for the closing handshakes, then close the rest, the selectors and the threads.
      * Idempotent; returns when the loop threads have ended.
      */
-    public synchronized void stop(Duration timeout) {
+    public void stop(Duration timeout) {
+        stop(timeout, CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
+    }
+
+    private synchronized void stop(Duration timeout, int code, String reason) {
         Objects.requireNonNull(timeout, "timeout");
         if (lifecycle != Lifecycle.RUNNING) {
             lifecycle = Lifecycle.STOPPED;
+            terminated.countDown();
             return;
         }
         lifecycle = Lifecycle.STOPPED;
@@ -108,12 +127,12 @@ public final class ServerEngine {
         boolean interrupted = false;
         try {
             // the acceptor first, so no accepted socket is handed to a loop that already ended
-            all[0].stop(deadline);
+            all[0].stop(deadline, code, reason);
             if (!all[0].inLoop() && !all[0].awaitAcceptorClosed(TimeUnit.NANOSECONDS.toMillis(nanos) + JOIN_GRACE_MILLIS)) {
                 log.warn("acceptor did not stop in time");
             }
             for (int i = 1; i < all.length; i++) {
-                all[i].stop(deadline);
+                all[i].stop(deadline, code, reason);
             }
             long joinMillis = TimeUnit.NANOSECONDS.toMillis(nanos) + JOIN_GRACE_MILLIS;
             for (EventLoop loop : all) {
@@ -132,6 +151,61 @@ public final class ServerEngine {
             Thread.currentThread().interrupt();
         }
         log.debug("stopped {}", boundAddress);
+        terminated.countDown();
+    }
+
+    /**
+     * Waits until {@link #stop} has finished, whoever called it (the server stops itself after a
+     * failure).
+     *
+     * @return false if the time ran out first
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The failure that stopped the server, or null. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /**
+     * Something the server cannot serve on has happened on thread {@code where}: an event loop
+     * died (a bug, or the JVM ran out of memory), or a listener call on an executor thread ran
+     * out of memory. Logs it, stops the whole server (close 1011 to the connections the other loops
+     * still have) on a thread of its own, then tells the configured failure handler. Only the first
+     * failure does this; every one is counted. Any thread.
+     */
+    void failed(String where, Throwable error) {
+        failures.incrementAndGet();
+        if (!failure.compareAndSet(null, error)) {
+            return;
+        }
+        try {
+            log.error("{} failed; the server stops", where, error);
+        } catch (Throwable ignored) {
+            // out of memory even for the log line: stopping matters more
+        }
+        Runnable stopAll = () -> {
+            try {
+                stop(FAILURE_STOP_TIMEOUT, CloseCodes.INTERNAL_ERROR, FAILURE_REASON);
+            } finally {
+                Consumer<Throwable> handler = config.failureHandler();
+                if (handler != null) {
+                    try {
+                        handler.accept(error);
+                    } catch (Throwable e) {
+                        log.error("the failure handler failed", e);
+                    }
+                }
+            }
+        };
+        try {
+            Thread stopper = new Thread(stopAll, "selkie-failure");
+            stopper.start();
+        } catch (Throwable e) {
+            stopAll.run(); // no thread to be had: stop from here (stop() does not wait for the calling loop)
+        }
     }
 
     /** The bound port, or the configured one before start. */
@@ -245,6 +319,7 @@ public final class ServerEngine {
         long dropped = 0;
         long rttSum = 0;
         long rttCount = 0;
+        long floods = 0;
         Map<String, Long> rejected = new HashMap<>();
         Map<Integer, Long> closes = new HashMap<>();
         for (EventLoop loop : loops) {
@@ -259,11 +334,12 @@ public final class ServerEngine {
             dropped += m.droppedMessages.sum();
             rttSum += m.pingRoundTripMicrosSum;
             rttCount += m.pingRoundTrips;
+            floods += m.controlFloods;
             m.rejectedHandshakes.forEach((k, v) -> rejected.merge(k, v, Long::sum));
             m.closesByCode.forEach((k, v) -> closes.merge(k, v, Long::sum));
         }
         return new ServerMetrics(open, accepted, rejected, messagesIn, messagesOut, bytesIn, bytesOut,
-                Math.max(0, queued), dropped, closes, rttCount == 0 ? 0 : rttSum / rttCount);
+                Math.max(0, queued), dropped, closes, rttCount == 0 ? 0 : rttSum / rttCount, floods, failures.get());
     }
 
     /** The loop for the next accepted connection; accepting thread only. */

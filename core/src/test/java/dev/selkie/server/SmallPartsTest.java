@@ -36,6 +36,16 @@ class SmallPartsTest {
         assertEquals(-1, HandshakeStage.contentLength(List.of("99999999999999999999")));
     }
 
+    static final SerialDispatcher.Owner NO_OWNER = new SerialDispatcher.Owner() {
+        @Override
+        public void dispatchBelow(long mark) {
+        }
+
+        @Override
+        public void dispatchRejected(java.util.concurrent.RejectedExecutionException e) {
+        }
+    };
+
     @Test
     void serialDispatcherRunsEachConnectionsCallsInOrderOneAtATime() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -46,7 +56,7 @@ class SmallPartsTest {
             AtomicInteger overlap = new AtomicInteger();
             AtomicInteger done = new AtomicInteger();
             for (int d = 0; d < 8; d++) {
-                dispatchers.add(new SerialDispatcher(pool));
+                dispatchers.add(new SerialDispatcher(pool, NO_OWNER, 0));
                 seen.add(new ArrayList<>());
                 concurrent.add(new AtomicInteger());
             }
