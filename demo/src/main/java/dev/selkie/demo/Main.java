@@ -10,14 +10,17 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point of {@code selkie-demo.jar}: one subcommand per demo. Exit codes: 0 success (also after a
- * Ctrl-C or SIGTERM stop), 1 runtime failure (e.g. the port is taken), 2 usage error.
+ * Ctrl-C or SIGTERM stop), 1 runtime failure (the port is taken, or the server stopped itself after a
+ * fatal error such as running out of memory), 2 usage error.
  */
 @Command(name = "selkie-demo",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Demos of the Selkie WebSocket server.",
         subcommands = {EchoCommand.class, ChatCommand.class, StatsCommand.class, BenchServerCommand.class},
-        footer = {"", "Run 'selkie-demo COMMAND --help' for the options of a command."})
+        footer = {"", "Run 'selkie-demo COMMAND --help' for the options of a command.",
+            "Run it as 'java -XX:+ExitOnOutOfMemoryError -jar selkie-demo.jar COMMAND ...': out of memory, the JVM then",
+            "exits at once; without the flag the server stops itself after a fatal error and the command exits with 1."})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;

@@ -6,10 +6,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
-import java.util.function.IntSupplier;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a server in the foreground: starts it, prints where it listens, and on Ctrl-C or SIGTERM stops it
  * gracefully (every client gets close 1001) from a shutdown hook, then ends the process with status 0.
+ * If the server stops itself after a fatal failure (an event loop died, e.g. out of memory), the command
+ * reports it and exits with status 1 instead of living on without a server.
  */
 final class ServerRunner {
     /** How long a stop waits for the clients' closing handshakes. */
@@ -30,20 +30,21 @@ final class ServerRunner {
     /** Starts {@code server} and blocks until the process is stopped; see the other overload. */
     static int runInForeground(String name, WebSocketServer server, IntFunction<List<String>> lines)
             throws InterruptedException {
-        return runInForeground(name, server::start, server::stop, server::port, lines);
+        return runInForeground(name, server, server::start, server::stop, lines);
     }
 
     /**
-     * Starts a server and blocks until the process is stopped.
+     * Starts a server and blocks until the process is stopped or the server stopped itself.
      *
      * @param name what to call the server in messages, e.g. "echo server"
-     * @param start starts it; an {@link UncheckedIOException} means it could not bind
+     * @param server the server, watched for its termination
+     * @param start starts it (and whatever goes with it); an {@link UncheckedIOException} means it could not bind
      * @param stop stops it gracefully within the given time
-     * @param port the actual port, once started
      * @param lines the lines to print once started, given the actual port
-     * @return 1 if the server could not start; otherwise it does not return
+     * @return 1 if the server could not start or stopped itself after a failure; after a signal it does
+     *     not return (the shutdown hook ends the process with 0)
      */
-    static int runInForeground(String name, Runnable start, Consumer<Duration> stop, IntSupplier port,
+    static int runInForeground(String name, WebSocketServer server, Runnable start, Consumer<Duration> stop,
                                IntFunction<List<String>> lines) throws InterruptedException {
         try {
             start.run();
@@ -52,17 +53,28 @@ final class ServerRunner {
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(name, stop), "selkie-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(name, server, stop), "selkie-shutdown"));
         PrintStream out = System.out;
-        for (String line : lines.apply(port.getAsInt())) {
+        for (String line : lines.apply(server.port())) {
             out.println(line);
         }
         out.flush();
-        new CountDownLatch(1).await(); // the shutdown hook ends the process
-        return 0;
+        while (!server.awaitTermination(Duration.ofDays(1))) {
+            // a signal ends the process from the shutdown hook
+        }
+        Throwable failure = server.failure().orElse(null);
+        if (failure == null) {
+            return 0; // stopped by the hook, which ends the process
+        }
+        System.err.println("selkie-demo: the " + name + " stopped after a fatal error: " + failure);
+        return 1;
     }
 
-    private static void stop(String name, Consumer<Duration> stop) {
+    private static void stop(String name, WebSocketServer server, Consumer<Duration> stop) {
+        if (server.failure().isPresent()) {
+            stopLogging(); // the server stopped itself; the command exits with 1
+            return;
+        }
         log.info("Stopping the {}: closing every connection with 1001", name);
         try {
             stop.accept(STOP_TIMEOUT);
@@ -71,13 +83,17 @@ final class ServerRunner {
             log.error("Error while stopping the {}", name, e);
         }
         System.out.flush();
+        stopLogging();
+        // A JVM ended by a signal exits with 128 + the signal number; a completed graceful stop is the
+        // normal way to end a foreground server, so report success. (halt: exit() would wait for this hook.)
+        Runtime.getRuntime().halt(0);
+    }
+
+    private static void stopLogging() {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (factory instanceof LoggerContext) {
             ((LoggerContext) factory).stop();
         }
-        // A JVM ended by a signal exits with 128 + the signal number; a completed graceful stop is the
-        // normal way to end a foreground server, so report success. (halt: exit() would wait for this hook.)
-        Runtime.getRuntime().halt(0);
     }
 
     /** {@code host} as it appears in a URL (IPv6 literals in brackets). */

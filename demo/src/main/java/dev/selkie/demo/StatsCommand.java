@@ -42,7 +42,7 @@ final class StatsCommand implements Callable<Integer> {
         }
         StatsServer stats = new StatsServer(host, port, interval);
         String where = ServerRunner.urlHost(host);
-        return ServerRunner.runInForeground("stats server", stats::start, stats::stop, stats::port, actualPort -> {
+        return ServerRunner.runInForeground("stats server", stats.server(), stats::start, stats::stop, actualPort -> {
             String hostPort = where + ":" + actualPort;
             return List.of("Selkie stats dashboard on http://" + hostPort + "/ (samples on ws://" + hostPort
                     + "/ws, echo load on ws://" + hostPort + "/echo)");

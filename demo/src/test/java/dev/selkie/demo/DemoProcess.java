@@ -49,9 +49,18 @@ final class DemoProcess implements AutoCloseable {
                 args);
     }
 
+    /** As {@link #start(String...)}, with this maximum heap (e.g. {@code 64m}) instead of 128m. */
+    static DemoProcess startWithHeap(String maxHeap, String... args) throws IOException {
+        return start(new ArrayList<>(), maxHeap, args);
+    }
+
     private static DemoProcess start(List<String> command, String... args) throws IOException {
+        return start(command, "128m", args);
+    }
+
+    private static DemoProcess start(List<String> command, String maxHeap, String... args) throws IOException {
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx128m");
+        command.add("-Xmx" + maxHeap);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Abusive WebSocket clients for the soak run (demo/src/soak/soak.sh): loopback only, stdlib only.
+
+Cycles through the scenarios of the abuse suite until the time is up, each bounded in time:
+pong flood (pings never read), slowloris (half-sent handshakes), garbage (random bytes before and
+after a handshake), abrupt resets (SO_LINGER 0), a slow consumer (64 KiB messages, never read) and a
+header bomb. Prints one line per cycle; exits 0 when the time is up, 1 if the server stopped
+answering a healthy handshake.
+"""
+import argparse
+import os
+import random
+import socket
+import struct
+import sys
+import time
+
+KEY = b"dGhlIHNhbXBsZSBub25jZQ=="
+
+
+def upgrade_request(path=b"/echo", extra=b""):
+    return (b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: " + KEY + b"\r\nSec-WebSocket-Version: 13\r\n" + extra + b"\r\n")
+
+
+def frame(opcode, payload=b"", fin=True, mask=True):
+    head = bytes([(0x80 if fin else 0) | opcode])
+    n = len(payload)
+    bit = 0x80 if mask else 0
+    if n < 126:
+        head += bytes([bit | n])
+    elif n < 65536:
+        head += bytes([bit | 126]) + struct.pack(">H", n)
+    else:
+        head += bytes([bit | 127]) + struct.pack(">Q", n)
+    if not mask:
+        return head + payload
+    key = os.urandom(4)
+    whole = (key * (n // 4 + 1))[:n]
+    return head + key + (int.from_bytes(payload, "big") ^ int.from_bytes(whole, "big")).to_bytes(n, "big")
+
+
+def connect(port, timeout=5.0):
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+
+def upgraded(port):
+    s = connect(port)
+    s.sendall(upgrade_request())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = s.recv(4096)
+        if not chunk:
+            raise ConnectionError("closed during the handshake")
+        head += chunk
+    if not head.startswith(b"HTTP/1.1 101"):
+        raise ConnectionError("handshake refused: %r" % head[:40])
+    return s
+
+
+def reset(s):
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    s.close()
+
+
+def pong_flood(port, rnd):
+    socks = [upgraded(port) for _ in range(3)]
+    batch = b"".join(frame(0x9, b"" if i % 2 else bytes(rnd.randrange(126))) for i in range(2000))
+    deadline = time.time() + 5
+    for s in socks:
+        s.settimeout(0.5)
+    sent = 0
+    while time.time() < deadline:
+        for s in socks:
+            try:
+                s.sendall(batch)
+                sent += 2000
+            except OSError:
+                pass
+    for s in socks:
+        reset(s)
+    return "pong flood: %d pings" % sent
+
+
+def slowloris(port, rnd):
+    socks = []
+    for _ in range(200):
+        try:
+            s = connect(port)
+            s.sendall(upgrade_request()[:rnd.randrange(1, 40)])
+            socks.append(s)
+        except OSError:
+            pass
+    time.sleep(3)
+    for s in socks:
+        reset(s)
+    return "slowloris: %d half-sent handshakes" % len(socks)
+
+
+def garbage(port, rnd):
+    answered = 0
+    for i in range(60):
+        try:
+            if i % 2 == 0:
+                s = connect(port)
+                s.sendall(os.urandom(rnd.randrange(1, 1000)) + b"\r\n\r\n")
+            else:
+                s = upgraded(port)
+                junk = bytearray(os.urandom(rnd.randrange(2, 4000)))
+                junk[1] &= 0x7F
+                s.sendall(bytes(junk))
+            s.settimeout(2)
+            if s.recv(4096):
+                answered += 1
+            s.close()
+        except OSError:
+            pass
+    return "garbage: %d of 60 answered" % answered
+
+
+def resets(port, rnd):
+    n = 0
+    for _ in range(4):
+        socks = []
+        for i in range(250):
+            try:
+                s = connect(port)
+                if i % 2:
+                    s.sendall(upgrade_request())
+                socks.append(s)
+            except OSError:
+                pass
+        for s in socks:
+            reset(s)
+            n += 1
+    return "abrupt resets: %d" % n
+
+
+def slow_consumer(port, rnd):
+    s = upgraded(port)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(1)
+    message = frame(0x2, os.urandom(64 << 10))
+    sent = 0
+    deadline = time.time() + 10
+    try:
+        while time.time() < deadline and sent < 400:
+            s.sendall(message)
+            sent += 1
+    except OSError:
+        pass
+    reset(s)
+    return "slow consumer: %d x 64 KiB sent before the server closed it" % sent
+
+
+def header_bomb(port, rnd):
+    s = connect(port)
+    s.sendall(upgrade_request(extra=b"".join(b"X-Bomb-%d: %d\r\n" % (i, i) for i in range(200))))
+    s.settimeout(5)
+    answer = s.recv(64)
+    s.close()
+    return "header bomb: %s" % answer[:12].decode("ascii", "replace")
+
+
+def healthy(port):
+    s = upgraded(port)
+    s.settimeout(5)
+    s.sendall(frame(0x1, b"healthy"))
+    data = s.recv(64)
+    s.close()
+    return data[2:] == b"healthy"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--seconds", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=6455)
+    args = parser.parse_args()
+    rnd = random.Random(args.seed)
+    scenarios = [pong_flood, slowloris, garbage, resets, slow_consumer, header_bomb]
+    end = time.time() + args.seconds
+    cycle = 0
+    while time.time() < end:
+        scenario = scenarios[cycle % len(scenarios)]
+        try:
+            line = scenario(args.port, rnd)
+        except OSError as e:
+            line = "%s: %s" % (scenario.__name__, e)
+        ok = healthy(args.port)
+        print("%6.0f s  %s; healthy client %s" % (args.seconds - (end - time.time()), line, "ok" if ok else "FAILED"),
+              flush=True)
+        if not ok:
+            return 1
+        cycle += 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Soak run of the demo's bench-server (not part of the build): mixed load from the benchmark kit's
+# wsload plus the abusive clients of abusers.py, for --minutes (default 10). Every 30 s it forces a
+# full GC in the server and records the live heap, open descriptors, threads and RSS; at the end it
+# checks that the live heap is flat from minute 2 on, that no event loop died, that descriptors went
+# back to the baseline once the load stopped, and that SIGTERM still stops the server with status 0.
+#
+#   demo/src/soak/soak.sh [--minutes N] [--wsload PATH] [--out DIR]
+#
+# Needs: the demo jar (./mvnw -B -q -DskipTests package), a JDK with jcmd, python3, and wsload from
+# ../shared/bench (built with its Makefile; --wsload points elsewhere). Loopback only; every part ends
+# by itself.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+TOP="$(cd "$HERE/../../.." && pwd)"
+MINUTES=10
+WSLOAD="$TOP/../shared/bench/wsload/wsload"
+OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --minutes) MINUTES=$2; shift 2;;
+    --wsload) WSLOAD=$2; shift 2;;
+    --out) OUT=$2; shift 2;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0;;
+    *) echo "unknown option $1" >&2; exit 2;;
+  esac
+done
+JAR="$TOP/demo/target/selkie-demo.jar"
+[ -f "$JAR" ] || { echo "soak.sh: build the demo first: ./mvnw -B -q -DskipTests package" >&2; exit 2; }
+[ -x "$WSLOAD" ] || { echo "soak.sh: no wsload at $WSLOAD (make -C ../shared/bench/wsload, or --wsload)" >&2; exit 2; }
+OUT=${OUT:-$(mktemp -d /tmp/selkie-soak.XXXXXX)}
+mkdir -p "$OUT"
+SECS=$((MINUTES * 60))
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JCMD=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+"$JAVA" -Xms256m -Xmx256m -XX:+ExitOnOutOfMemoryError -jar "$JAR" bench-server --port "$PORT" \
+  > "$OUT/server.out" 2> "$OUT/server.log" &
+SERVER=$!
+children=()
+cleanup() { for p in "${children[@]}" "$SERVER"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+for _ in $(seq 100); do grep -q "listening" "$OUT/server.out" 2>/dev/null && break; sleep 0.2; done
+
+sample() {  # minute -> one CSV line: minute,live_heap_kb,fds,threads,rss_kb
+  "$JCMD" "$SERVER" GC.run > /dev/null
+  local heap fds threads rss
+  heap=$("$JCMD" "$SERVER" GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+')
+  fds=$(ls "/proc/$SERVER/fd" | wc -l)
+  threads=$(awk '/^Threads:/ {print $2}' "/proc/$SERVER/status")
+  rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER/status")
+  echo "$1,$heap,$fds,$threads,$rss"
+}
+echo "minute,live_heap_kb,fds,threads,rss_kb" > "$OUT/samples.csv"
+BASE=$(sample 0); echo "$BASE" >> "$OUT/samples.csv"
+BASE_FDS=$(echo "$BASE" | cut -d, -f3)
+
+URL=ws://127.0.0.1:$PORT
+"$WSLOAD" echo --url "$URL/echo" --text -s 256 -c 50 -p 4 -d "$SECS" -w 0 > "$OUT/echo.txt" 2>&1 & children+=($!)
+"$WSLOAD" broadcast --url "$URL/chat" --text -s 128 -c 200 --window 4 -r 500 -d "$SECS" -w 0 > "$OUT/broadcast.txt" 2>&1 & children+=($!)
+"$WSLOAD" idle --url "$URL/echo" -c 2000 --hold "$SECS" > "$OUT/idle.txt" 2>&1 & children+=($!)
+python3 "$HERE/abusers.py" --port "$PORT" --seconds "$SECS" > "$OUT/abusers.txt" 2>&1 & ABUSERS=$!; children+=($ABUSERS)
+
+start=$(date +%s)
+for ((half = 1; half <= MINUTES * 2; half++)); do
+  sleep $((start + half * 30 - $(date +%s)))
+  kill -0 "$SERVER" || { echo "soak.sh: the server died" >&2; exit 1; }
+  line=$(sample "$(awk "BEGIN {print $half / 2}")"); echo "$line" >> "$OUT/samples.csv"; echo "$line"
+done
+abusers_status=0; wait "$ABUSERS" || abusers_status=$?
+for p in "${children[@]}"; do wait "$p" 2>/dev/null || true; done
+sleep 5
+END=$(sample end); echo "$END" >> "$OUT/samples.csv"
+
+kill -TERM "$SERVER"; server_status=0; wait "$SERVER" || server_status=$?
+trap - EXIT
+
+python3 - "$OUT" "$BASE_FDS" "$server_status" "$abusers_status" <<'PY'
+import csv, sys
+out, base_fds, server_status, abusers_status = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rows = list(csv.DictReader(open(out + "/samples.csv")))
+timed = [r for r in rows if r["minute"] not in ("0", "end")]
+late = [r for r in timed if float(r["minute"]) >= 2]
+heap = [int(r["live_heap_kb"]) for r in late]
+end = rows[-1]
+log = open(out + "/server.log").read()
+deaths = log.count("failed; the server stops")
+growth = heap[-1] - heap[0]
+print("live heap after full GC, minute 2 -> %s: %d -> %d KiB (%+d KiB; min %d, max %d)" % (
+    late[-1]["minute"], heap[0], heap[-1], growth, min(heap), max(heap)))
+print("descriptors: %d before the load, %s at minute 2-%s, %s after it" % (
+    base_fds, "/".join(sorted({r["fds"] for r in late}, key=int)), late[-1]["minute"], end["fds"]))
+print("threads: %s; RSS %s -> %s KiB" % (sorted({r["threads"] for r in rows}), late[0]["rss_kb"], late[-1]["rss_kb"]))
+print("loop deaths: %d; abusers exit %d; server exit after SIGTERM %d" % (deaths, abusers_status, server_status))
+ok = growth <= 8 * 1024 and deaths == 0 and int(end["fds"]) <= base_fds and server_status == 0 and abusers_status == 0
+print("soak:", "PASS" if ok else "FAIL", "(raw data in %s)" % out)
+sys.exit(0 if ok else 1)
+PY
