@@ -403,7 +403,7 @@ public final class WebSocketServer {
                     httpHandler, subprotocols, maxMessageSize, maxHandshakeSize, maxHttpBodySize, maxConnections,
                     outgoingFragmentSize, highWaterMark, lowWaterMark, limit, slowConsumerPolicy,
                     handshakeTimeout, idleTimeout, closeTimeout, pingInterval, pongTimeout, executor, loops,
-                    backlog, tcpNoDelay, failureHandler);
+                    backlog, tcpNoDelay, failureHandler, List.of());
             return new WebSocketServer(config);
         }
 

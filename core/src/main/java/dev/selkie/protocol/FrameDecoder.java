@@ -4,10 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Incremental parser of client frame headers (RFC 6455 section 5.2), one byte per step, validating
- * each byte as it arrives: a violation is reported by the byte that causes it, without waiting for
- * the rest of the header. Partial headers live in a few fields (the extended length and the mask key
- * are accumulated byte by byte), so input may be split anywhere.
+ * Incremental parser of frame headers (RFC 6455 section 5.2), one byte per step, validating each
+ * byte as it arrives: a violation is reported by the byte that causes it, without waiting for the
+ * rest of the header. Partial headers live in a few fields (the extended length and the mask key
+ * are accumulated byte by byte), so input may be split anywhere. Its {@link Role} says whether
+ * frames must be masked (a server's decoder) or must not be (a client's).
  *
  * <p>The payload is left to the caller: after {@link #readHeader} returns {@link #HEADER_DONE} the
  * step is {@link Step#PAYLOAD} until the caller has consumed {@link #length()} bytes and calls
@@ -37,9 +38,7 @@ final class FrameDecoder {
     /** {@link #readHeader} found a violation: see {@link #errorCode()} and {@link #errorReason()}. */
     static final int FAILED = 2;
 
-    private static final int PROTOCOL_ERROR = 1002;
-    private static final int MESSAGE_TOO_BIG = 1009;
-
+    private final boolean masked;
     private Step step = Step.FIRST_BYTE;
     /** RSV bits (0x70 of the first byte) an extension allows on the first frame of a data message. */
     private int allowedRsv;
@@ -58,7 +57,15 @@ final class FrameDecoder {
     private int errorCode;
     private String errorReason;
 
-    /** Lets an extension (permessage-deflate: {@code 0x40}) use RSV bits on the first frame of a message. */
+    /** A decoder for frames arriving at {@code role}. */
+    FrameDecoder(Role role) {
+        this.masked = role.receivesMasked();
+    }
+
+    /**
+     * Lets negotiated extensions (permessage-deflate: {@code 0x40}) use RSV bits on the first frame of
+     * a data message; anywhere else, and bits no extension claimed, stay a protocol error.
+     */
     void allowRsv(int bits) {
         allowedRsv = bits & 0x70;
     }
@@ -76,7 +83,7 @@ final class FrameDecoder {
     int readHeader(ByteBuffer in) {
         int pos = in.position();
         int limit = in.limit();
-        if (step == Step.FIRST_BYTE && limit - pos >= 6 && (in.get(pos + 1) & 0x7F) < 126) {
+        if (step == Step.FIRST_BYTE && limit - pos >= (masked ? 6 : 2) && (in.get(pos + 1) & 0x7F) < 126) {
             return shortHeader(in, pos);
         }
         try {
@@ -103,8 +110,8 @@ final class FrameDecoder {
     }
 
     /**
-     * The common case of a frame with a 7-bit length whose 6 header bytes are all in the buffer: the
-     * same checks as byte by byte, and the mask key read at once.
+     * The common case of a frame with a 7-bit length whose header (6 bytes masked, 2 unmasked) is all
+     * in the buffer: the same checks as byte by byte, and the mask key read at once.
      */
     private int shortHeader(ByteBuffer in, int pos) {
         if (!firstByte(in.get(pos) & 0xFF)) {
@@ -114,6 +121,10 @@ final class FrameDecoder {
         if (!lengthByte(in.get(pos + 1) & 0xFF)) {
             in.position(pos + 2);
             return FAILED;
+        }
+        if (!masked) {
+            in.position(pos + 2);
+            return HEADER_DONE;
         }
         int key = in.getInt(pos + 2);
         maskKey = in.order() == ByteOrder.BIG_ENDIAN ? key : Integer.reverseBytes(key);
@@ -127,25 +138,25 @@ final class FrameDecoder {
         rsv = b & 0x70;
         opcode = b & 0x0F;
         if (Opcode.isReserved(opcode)) {
-            return fail(PROTOCOL_ERROR, "reserved opcode " + opcode);
+            return fail(CloseStatus.PROTOCOL_ERROR, "reserved opcode " + opcode);
         }
         boolean control = Opcode.isControl(opcode);
         int permittedRsv = opcode == Opcode.TEXT || opcode == Opcode.BINARY ? allowedRsv : 0;
         if ((rsv & ~permittedRsv) != 0) {
-            return fail(PROTOCOL_ERROR, "reserved bits set without an extension");
+            return fail(CloseStatus.PROTOCOL_ERROR, "reserved bits set without an extension");
         }
         if (control) {
             if (!fin) {
-                return fail(PROTOCOL_ERROR, "fragmented control frame");
+                return fail(CloseStatus.PROTOCOL_ERROR, "fragmented control frame");
             }
         } else if (opcode == Opcode.CONTINUATION) {
             if (!fragmentOpen) {
-                return fail(PROTOCOL_ERROR, "continuation frame without a message to continue");
+                return fail(CloseStatus.PROTOCOL_ERROR, "continuation frame without a message to continue");
             }
             fragmentOpen = !fin;
         } else {
             if (fragmentOpen) {
-                return fail(PROTOCOL_ERROR, "new message inside a fragmented message");
+                return fail(CloseStatus.PROTOCOL_ERROR, "new message inside a fragmented message");
             }
             fragmentOpen = !fin;
         }
@@ -154,12 +165,12 @@ final class FrameDecoder {
     }
 
     private boolean lengthByte(int b) {
-        if ((b & 0x80) == 0) {
-            return fail(PROTOCOL_ERROR, "client frame not masked");
+        if (((b & 0x80) != 0) != masked) {
+            return fail(CloseStatus.PROTOCOL_ERROR, masked ? "client frame not masked" : "server frame masked");
         }
         int len7 = b & 0x7F;
         if (Opcode.isControl(opcode) && len7 > 125) {
-            return fail(PROTOCOL_ERROR, "control frame payload over 125 bytes");
+            return fail(CloseStatus.PROTOCOL_ERROR, "control frame payload over 125 bytes");
         }
         length = 0;
         if (len7 == 126) {
@@ -177,7 +188,7 @@ final class FrameDecoder {
 
     private boolean extendedLengthByte(int b) {
         if (pending == 8 && (b & 0x80) != 0) {
-            return fail(PROTOCOL_ERROR, "64-bit payload length with the most significant bit set");
+            return fail(CloseStatus.PROTOCOL_ERROR, "64-bit payload length with the most significant bit set");
         }
         length = (length << 8) | b;
         pending--;
@@ -192,14 +203,18 @@ final class FrameDecoder {
         if (!Opcode.isControl(opcode) && length > budget) {
             return tooBig();
         }
-        pending = 4;
         maskKey = 0;
-        step = Step.MASK_KEY;
+        if (masked) {
+            pending = 4;
+            step = Step.MASK_KEY;
+        } else {
+            step = Step.PAYLOAD; // key 0: unmasking leaves the bytes as they are
+        }
         return true;
     }
 
     private boolean tooBig() {
-        return fail(MESSAGE_TOO_BIG, "message larger than the maximum message size");
+        return fail(CloseStatus.MESSAGE_TOO_BIG, "message larger than the maximum message size");
     }
 
     private boolean maskKeyByte(int b) {
@@ -251,7 +266,10 @@ final class FrameDecoder {
         return length;
     }
 
-    /** Masking key of the current frame, big-endian (the first key byte is the most significant). */
+    /**
+     * Masking key of the current frame, big-endian (the first key byte is the most significant); 0
+     * for the unmasked frames a client receives.
+     */
     int maskKey() {
         return maskKey;
     }

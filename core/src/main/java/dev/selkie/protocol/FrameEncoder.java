@@ -4,13 +4,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes server frames: unmasked, with the shortest length encoding (RFC 6455 section 5.2).
+ * Encodes frames with the shortest length encoding (RFC 6455 section 5.2): a server's frames
+ * unmasked (every method but {@link #masked}), a client's masked with a key of the caller's.
  *
  * <p>Every method builds its result in one heap buffer, writing each header and payload byte once.
+ * A message that an extension encoded carries the extension's RSV bits on its first frame ({@link
+ * #message(int, ByteBuffer, int, int)}).
  */
 public final class FrameEncoder {
     /** The largest close reason in UTF-8 bytes: a control payload holds 125 bytes, 2 are the code. */
     public static final int MAX_CLOSE_REASON_BYTES = 123;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private FrameEncoder() {
     }
@@ -25,7 +29,12 @@ public final class FrameEncoder {
 
     /** Writes a server frame header at {@code dst}'s position. */
     public static void writeHeader(ByteBuffer dst, boolean fin, int opcode, long payloadLength) {
-        int first = (fin ? 0x80 : 0) | checkOpcode(opcode);
+        writeHeader(dst, fin, 0, opcode, payloadLength);
+    }
+
+    /** Writes a server frame header with RSV bits ({@code 0x70} of the first byte) at {@code dst}'s position. */
+    public static void writeHeader(ByteBuffer dst, boolean fin, int rsv, int opcode, long payloadLength) {
+        int first = (fin ? 0x80 : 0) | (rsv & 0x70) | checkOpcode(opcode);
         if (payloadLength < 0) {
             throw new IllegalArgumentException("negative payload length " + payloadLength);
         } else if (payloadLength <= 125) {
@@ -42,12 +51,17 @@ public final class FrameEncoder {
      * to read; {@code payload}'s position is not changed.
      */
     public static ByteBuffer frame(int opcode, boolean fin, ByteBuffer payload) {
+        return frame(opcode, fin, 0, payload);
+    }
+
+    /** As {@link #frame(int, boolean, ByteBuffer)}, with RSV bits ({@code 0x70} of the first byte). */
+    public static ByteBuffer frame(int opcode, boolean fin, int rsv, ByteBuffer payload) {
         int len = payload.remaining();
         if (Opcode.isControl(opcode) && (len > 125 || !fin)) {
             throw new IllegalArgumentException("control frames carry at most 125 bytes and are never fragmented");
         }
         ByteBuffer out = ByteBuffer.allocate(headerSize(len) + len);
-        writeHeader(out, fin, opcode, len);
+        writeHeader(out, fin, rsv, opcode, len);
         out.put(out.position(), payload, payload.position(), len);
         return out.position(out.capacity()).flip();
     }
@@ -58,19 +72,27 @@ public final class FrameEncoder {
      * the last) of at most {@code fragmentSize} payload bytes each.
      */
     public static ByteBuffer message(int opcode, ByteBuffer payload, int fragmentSize) {
+        return message(opcode, payload, fragmentSize, 0);
+    }
+
+    /**
+     * As {@link #message(int, ByteBuffer, int)}, with {@code rsv} (bits {@code 0x70}) set on the
+     * first frame: a message an extension encoded (RFC 7692 section 6: RSV1 on the first frame only).
+     */
+    public static ByteBuffer message(int opcode, ByteBuffer payload, int fragmentSize, int rsv) {
         int len = payload.remaining();
-        if (fragmentSize <= 0 || len <= fragmentSize) {
-            return frame(opcode, true, payload);
+        if (Opcode.isControl(opcode) && (rsv != 0 || (fragmentSize > 0 && len > fragmentSize))) {
+            throw new IllegalArgumentException("control frames are never fragmented nor encoded by extensions");
         }
-        if (Opcode.isControl(opcode)) {
-            throw new IllegalArgumentException("control frames are never fragmented");
+        if (fragmentSize <= 0 || len <= fragmentSize) {
+            return frame(opcode, true, rsv, payload);
         }
         ByteBuffer out = ByteBuffer.allocate(fragmentedSize(len, fragmentSize));
         int src = payload.position();
         int done = 0;
         while (done < len) {
             int n = Math.min(fragmentSize, len - done);
-            writeHeader(out, done + n == len, done == 0 ? opcode : Opcode.CONTINUATION, n);
+            writeHeader(out, done + n == len, done == 0 ? rsv : 0, done == 0 ? opcode : Opcode.CONTINUATION, n);
             out.put(out.position(), payload, src + done, n);
             out.position(out.position() + n);
             done += n;
@@ -182,12 +204,56 @@ public final class FrameEncoder {
      *     or the reason is too long
      */
     public static ByteBuffer close(int code, String reason) {
+        byte[] reasonBytes = checkClose(code, reason);
+        if (code == 0) {
+            return ByteBuffer.wrap(new byte[] {(byte) (0x80 | Opcode.CLOSE), 0});
+        }
+        int len = 2 + reasonBytes.length;
+        ByteBuffer out = ByteBuffer.allocate(2 + len);
+        out.put((byte) (0x80 | Opcode.CLOSE)).put((byte) len).putShort((short) code).put(reasonBytes);
+        return out.flip();
+    }
+
+    /**
+     * One masked frame as a client sends it (RFC 6455 section 5.3): the payload's remaining bytes
+     * XORed with {@code maskKey} (big-endian: its most significant byte masks payload byte 0), which
+     * the caller draws fresh for every frame from a strong source of randomness.
+     */
+    public static ByteBuffer masked(int opcode, boolean fin, int rsv, ByteBuffer payload, int maskKey) {
+        int len = payload.remaining();
+        if (Opcode.isControl(opcode) && (len > 125 || !fin)) {
+            throw new IllegalArgumentException("control frames carry at most 125 bytes and are never fragmented");
+        }
+        int header = headerSize(len);
+        ByteBuffer out = ByteBuffer.allocate(header + 4 + len);
+        writeHeader(out, fin, rsv, opcode, len);
+        out.put(1, (byte) (out.get(1) | 0x80));
+        out.putInt(maskKey);
+        byte[] masked = out.array();
+        payload.get(payload.position(), masked, header + 4, len);
+        Masking.unmask(masked, header + 4, masked, header + 4, len, maskKey); // XOR both ways
+        return out.position(out.capacity()).flip();
+    }
+
+    /** The payload of a close frame: the code (0: none, then the reason must be empty) and the reason in UTF-8. */
+    public static ByteBuffer closePayload(int code, String reason) {
+        ByteBuffer frame = close(code, reason);
+        return frame.position(2).slice();
+    }
+
+    /**
+     * Checks that a close frame with this code and reason may be sent (see {@link #close}).
+     *
+     * @return the reason in UTF-8
+     * @throws IllegalArgumentException if it may not
+     */
+    static byte[] checkClose(int code, String reason) {
         String why = reason == null ? "" : reason;
         if (code == 0) {
             if (!why.isEmpty()) {
                 throw new IllegalArgumentException("a close reason needs a status code");
             }
-            return ByteBuffer.wrap(new byte[] {(byte) (0x80 | Opcode.CLOSE), 0});
+            return NO_BYTES;
         }
         if (!CloseStatus.isValidOnWire(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent");
@@ -197,10 +263,7 @@ public final class FrameEncoder {
             throw new IllegalArgumentException("close reason of " + reasonBytes.length + " bytes exceeds "
                     + MAX_CLOSE_REASON_BYTES);
         }
-        int len = 2 + reasonBytes.length;
-        ByteBuffer out = ByteBuffer.allocate(2 + len);
-        out.put((byte) (0x80 | Opcode.CLOSE)).put((byte) len).putShort((short) code).put(reasonBytes);
-        return out.flip();
+        return reasonBytes;
     }
 
     /** Bytes of a message of {@code len} payload bytes cut into frames of {@code fragmentSize}. */

@@ -29,10 +29,12 @@ public final class Handshake {
     /**
      * Validates an upgrade request per RFC 6455 section 4.2.1: GET, HTTP/1.1 or later, Host,
      * Upgrade contains token websocket, Connection contains token Upgrade, Sec-WebSocket-Key is
-     * base64 of 16 bytes (400 otherwise), Sec-WebSocket-Version 13 (426 otherwise). A request
-     * without the {@code websocket} token in {@code Upgrade} is {@link HandshakeCheck.Kind#NOT_UPGRADE}.
+     * base64 of 16 bytes (400 otherwise), Sec-WebSocket-Version 13 (426 otherwise). A request is an
+     * attempted upgrade if it has the {@code websocket} token in {@code Upgrade} or carries {@code
+     * Sec-WebSocket-Key} or {@code Sec-WebSocket-Version}; any other request is {@link
+     * HandshakeCheck.Kind#NOT_UPGRADE}, for the HTTP handler.
      *
-     * <p>Order of the checks: method, HTTP version, exactly one {@code Host}, {@code Connection},
+     * <p>Order of the checks: method, HTTP version, exactly one {@code Host}, {@code Upgrade}, {@code Connection},
      * then {@code Sec-WebSocket-Version} (exactly one field whose value is exactly {@code 13}), then
      * {@code Sec-WebSocket-Key} (exactly one field: 24 characters of the base64 alphabet ending in
      * {@code ==}). The version comes before the key because a client of another protocol version may
@@ -56,7 +58,8 @@ public final class Handshake {
 
     private static HandshakeCheck check(RequestHead head, byte[] keyBuffer) {
         HeaderMap headers = head.headers();
-        if (!headers.hasToken("upgrade", "websocket")) {
+        boolean upgrade = headers.hasToken("upgrade", "websocket");
+        if (!upgrade && headers.count(KEY) == 0 && headers.count("sec-websocket-version") == 0) {
             return HandshakeCheck.NOT_UPGRADE;
         }
         if (!"GET".equals(head.method())) {
@@ -68,6 +71,9 @@ public final class Handshake {
         int hosts = headers.count("host");
         if (hosts != 1) {
             return reject(400, hosts == 0 ? "missing Host header" : "more than one Host header");
+        }
+        if (!upgrade) {
+            return reject(400, "WebSocket headers without Upgrade: websocket");
         }
         if (!headers.hasToken("connection", "upgrade")) {
             return reject(400, "Connection header does not contain Upgrade");

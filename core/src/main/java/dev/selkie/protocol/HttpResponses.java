@@ -23,6 +23,8 @@ public final class HttpResponses {
     private static final byte[] SWITCHING_PREFIX = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\n" + ACCEPT + ": ").getBytes(StandardCharsets.US_ASCII);
     private static final Set<String> FRAMING_HEADERS = Set.of("connection", "content-length", "transfer-encoding");
+    private static final Map<String, String> VERSION_REQUIRED = orderedMap(
+            "Sec-WebSocket-Version", Handshake.VERSION, "Upgrade", "websocket");
 
     private HttpResponses() {
     }
@@ -239,7 +241,8 @@ public final class HttpResponses {
 
     /**
      * The answer to an upgrade request {@link Handshake#check} rejected: its status, its reason as
-     * a text body and, for 426, {@code Sec-WebSocket-Version: 13} (RFC 6455 section 4.4).
+     * a text body and, for 426, {@code Sec-WebSocket-Version: 13} (RFC 6455 section 4.4) and {@code
+     * Upgrade: websocket} (which RFC 7231 section 6.5.15 requires of every 426).
      *
      * @throws IllegalArgumentException if the check is not a {@link HandshakeCheck.Kind#REJECT}
      */
@@ -247,8 +250,7 @@ public final class HttpResponses {
         if (check.kind() != HandshakeCheck.Kind.REJECT) {
             throw new IllegalArgumentException("not a rejection: " + check.kind());
         }
-        return textError(check.status(), check.reason(),
-                check.status() == 426 ? Map.of("Sec-WebSocket-Version", Handshake.VERSION) : null);
+        return textError(check.status(), check.reason(), check.status() == 426 ? VERSION_REQUIRED : null);
     }
 
     private static ByteBuffer textError(int status, String reason, Map<String, String> extra) {
@@ -262,6 +264,13 @@ public final class HttpResponses {
         }
         String body = (reason == null ? reasonPhrase(status) : reason) + "\n";
         return response(status, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> orderedMap(String k1, String v1, String k2, String v2) {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put(k1, v1);
+        map.put(k2, v2);
+        return java.util.Collections.unmodifiableMap(map);
     }
 
     /** The standard reason phrase of {@code status} (RFC 9110 section 15), or the empty string. */

@@ -2,43 +2,55 @@ package dev.selkie.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * The server side of one WebSocket connection after the opening handshake: decodes frames in any
- * split, reassembles and validates messages, answers pings, and runs the closing handshake.
- * Single-threaded; no I/O.
+ * One end of a WebSocket connection after the opening handshake: decodes frames in any split,
+ * reassembles and validates messages, answers pings, and runs the closing handshake (RFC 6455
+ * sections 5-7). Single-threaded; no I/O: bytes go in through {@link #receive}, and what it finds,
+ * and the control frames it wants sent, come out as calls of its {@link ProtocolHandler}.
  *
  * <p>A whole unfragmented data frame found in the input is delivered straight from it: binary
  * payload is unmasked into the delivered array in one pass; text is unmasked in place in a heap
  * input buffer and decoded from it (one copy into the String). Anything else goes through a
  * {@link MessageAssembler} that grows as bytes arrive. Text is UTF-8-validated chunk by chunk as it
  * arrives, so an invalid byte fails the connection (1007) without waiting for the end of the message.
+ * A message carrying a negotiated {@link Extension}'s RSV bits is collected as received and decoded
+ * by the extension once complete; the size limit and UTF-8 then apply to what it decodes.
+ *
+ * <p>The closing handshake is a state machine ({@link State}). A close requested while a received
+ * message is being delivered (from a handler call) takes effect at once: the close frame follows
+ * whatever the handler sent before it, and the rest of the input's data is dropped.
  */
 public final class WebSocketProtocol {
-    /** Connection states of RFC 6455 section 4 and 7 after the handshake. */
+    /** Where the connection stands in the closing handshake (RFC 6455 section 7). */
     public enum State {
         /** Data flows both ways. */
         OPEN,
-        /** A close frame was sent or received, but not both. */
+        /**
+         * This side sent its close frame and waits for the peer's; received data is dropped. (The
+         * peer's close never leaves the connection half closed: it is echoed at once.)
+         */
         CLOSING,
-        /** Close frames were sent and received, or the protocol failed: close TCP. */
+        /**
+         * Done: both close frames went (the closing handshake is complete), or the peer broke the
+         * protocol and this side's close frame says why; nothing more is decoded. Close TCP.
+         */
         CLOSED
     }
 
     private static final byte[] NO_BYTES = new byte[0];
-    private static final int PROTOCOL_ERROR = 1002;
-    private static final int INVALID_PAYLOAD = 1007;
-    private static final int NO_STATUS_RECEIVED = 1005;
+    private static final Extension[] NO_EXTENSIONS = new Extension[0];
     private static final String INVALID_UTF8 = "invalid UTF-8 in a text message";
     private static final String TRUNCATED_UTF8 = "text message ends inside a UTF-8 sequence";
 
     private final int maxMessageSize;
     private final ProtocolHandler handler;
-    private final FrameDecoder decoder = new FrameDecoder();
+    private final FrameDecoder decoder;
     private final MessageAssembler assembler = new MessageAssembler();
+    private final Extension[] extensions;
 
     private State state = State.OPEN;
-    private boolean closeSent;
     private boolean closeReceived;
 
     /** Payload bytes of the current frame still to come. */
@@ -49,12 +61,22 @@ public final class WebSocketProtocol {
     private byte[] control = NO_BYTES;
     /** UTF-8 automaton state of the text message being assembled. */
     private int utf8 = Utf8Validator.ACCEPT;
+    /** RSV bits of the current data message's first frame: nonzero when an extension encoded it. */
+    private int messageRsv;
+
+    /** A server's protocol without extensions. */
+    public WebSocketProtocol(int maxMessageSize, ProtocolHandler handler) {
+        this(Role.SERVER, maxMessageSize, List.of(), handler);
+    }
 
     /**
-     * @param maxMessageSize the largest message accepted, in bytes (1009 beyond it)
-     * @param handler receives events and outgoing frames
+     * @param role which end this is: a server requires masked frames, a client refuses them
+     * @param maxMessageSize the largest message accepted, in bytes (1009 beyond it), also after an
+     *     extension decoded it
+     * @param extensions the extensions negotiated in the handshake, in their order there
+     * @param handler receives events and the control frames to send
      */
-    public WebSocketProtocol(int maxMessageSize, ProtocolHandler handler) {
+    public WebSocketProtocol(Role role, int maxMessageSize, List<Extension> extensions, ProtocolHandler handler) {
         if (maxMessageSize < 0) {
             throw new IllegalArgumentException("maxMessageSize must not be negative: " + maxMessageSize);
         }
@@ -63,13 +85,16 @@ public final class WebSocketProtocol {
         }
         this.maxMessageSize = maxMessageSize;
         this.handler = handler;
+        this.decoder = new FrameDecoder(role);
+        this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(NO_EXTENSIONS);
         decoder.budget(maxMessageSize);
+        decoder.allowRsv(Extensions.rsvBits(extensions));
     }
 
     /**
      * Consumes every byte in {@code in} (position moves to limit), keeping any partial frame
      * internally, and reports complete messages and control frames to the handler. May unmask in
-     * place, so {@code in} must be writable scratch space of the caller. After CLOSED, bytes are
+     * place, so {@code in} must be writable scratch space of the caller. In state CLOSED bytes are
      * ignored.
      */
     public void receive(ByteBuffer in) {
@@ -101,15 +126,14 @@ public final class WebSocketProtocol {
         consumed = 0;
         if (Opcode.isControl(opcode)) {
             control = length == 0 ? NO_BYTES : new byte[(int) length];
-        } else if (!closeSent) {
-            if (opcode != Opcode.CONTINUATION) {
-                if (decoder.fin() && in.remaining() >= length) {
-                    wholeMessage(in, opcode, (int) length);
-                    return;
-                }
-                assembler.start(opcode);
-                utf8 = Utf8Validator.ACCEPT;
+        } else if (state == State.OPEN && opcode != Opcode.CONTINUATION) {
+            messageRsv = decoder.rsv();
+            if (decoder.fin() && in.remaining() >= length) {
+                wholeMessage(in, opcode, (int) length);
+                return;
             }
+            assembler.start(opcode);
+            utf8 = Utf8Validator.ACCEPT;
         }
         if (length == 0) {
             frameEnds();
@@ -122,7 +146,20 @@ public final class WebSocketProtocol {
         int key = decoder.maskKey();
         in.position(index + length);
         decoder.nextFrame();
-        if (opcode == Opcode.TEXT) {
+        if (messageRsv != 0) {
+            ByteBuffer encoded;
+            if (in.hasArray()) { // unmasked in place, decoded from the input
+                byte[] a = in.array();
+                int off = in.arrayOffset() + index;
+                Masking.unmask(a, off, a, off, length, key);
+                encoded = ByteBuffer.wrap(a, off, length);
+            } else {
+                byte[] bytes = new byte[length];
+                Masking.unmask(in, index, bytes, 0, length, key);
+                encoded = ByteBuffer.wrap(bytes);
+            }
+            decodeAndDeliver(opcode, encoded);
+        } else if (opcode == Opcode.TEXT) {
             String text;
             if (in.hasArray()) {
                 byte[] a = in.array();
@@ -152,9 +189,9 @@ public final class WebSocketProtocol {
     private boolean wholeTextValid(byte[] a, int off, int length) {
         int result = Utf8Validator.validate(Utf8Validator.ACCEPT, a, off, length);
         if (result == Utf8Validator.REJECT) {
-            fail(INVALID_PAYLOAD, INVALID_UTF8);
+            fail(CloseStatus.INVALID_PAYLOAD, INVALID_UTF8);
         } else if (result != Utf8Validator.ACCEPT) {
-            fail(INVALID_PAYLOAD, TRUNCATED_UTF8);
+            fail(CloseStatus.INVALID_PAYLOAD, TRUNCATED_UTF8);
         }
         return result == Utf8Validator.ACCEPT;
     }
@@ -169,13 +206,13 @@ public final class WebSocketProtocol {
         consumed += n;
         if (Opcode.isControl(decoder.opcode())) {
             Masking.unmask(in, index, control, (int) consumed - n, n, key);
-        } else if (!closeSent) {
+        } else if (state == State.OPEN) {
             int from = assembler.size();
             assembler.append(in, index, n, key, from + n + remaining);
-            if (assembler.opcode() == Opcode.TEXT) {
+            if (assembler.opcode() == Opcode.TEXT && messageRsv == 0) {
                 utf8 = Utf8Validator.validate(utf8, assembler.array(), from, n);
                 if (utf8 == Utf8Validator.REJECT) {
-                    fail(INVALID_PAYLOAD, INVALID_UTF8);
+                    fail(CloseStatus.INVALID_PAYLOAD, INVALID_UTF8);
                     return;
                 }
             }
@@ -200,7 +237,7 @@ public final class WebSocketProtocol {
             }
             return;
         }
-        if (closeSent) {
+        if (state != State.OPEN) {
             return; // data after our close is dropped
         }
         if (!decoder.fin()) {
@@ -208,10 +245,15 @@ public final class WebSocketProtocol {
             return;
         }
         decoder.budget(maxMessageSize);
-        if (assembler.opcode() == Opcode.TEXT) {
+        if (messageRsv != 0) {
+            ByteBuffer encoded = ByteBuffer.wrap(assembler.array(), 0, assembler.size());
+            int messageOpcode = assembler.opcode();
+            decodeAndDeliver(messageOpcode, encoded);
+            assembler.release();
+        } else if (assembler.opcode() == Opcode.TEXT) {
             if (utf8 != Utf8Validator.ACCEPT) {
                 assembler.release();
-                fail(INVALID_PAYLOAD, TRUNCATED_UTF8);
+                fail(CloseStatus.INVALID_PAYLOAD, TRUNCATED_UTF8);
                 return;
             }
             int size = assembler.size();
@@ -223,9 +265,46 @@ public final class WebSocketProtocol {
         }
     }
 
+    /**
+     * A complete message an extension encoded: decoded by each extension whose bits it carries, the
+     * last negotiated first; then delivered, or the connection fails (1009, 1007, or the extension's code).
+     */
+    private void decodeAndDeliver(int opcode, ByteBuffer encoded) {
+        ByteBuffer current = encoded;
+        MessageSink out = null;
+        int pending = messageRsv;
+        for (int i = extensions.length - 1; i >= 0 && pending != 0; i--) {
+            Extension extension = extensions[i];
+            if ((pending & extension.rsvBits()) == 0) {
+                continue;
+            }
+            pending &= ~extension.rsvBits();
+            out = new MessageSink(maxMessageSize);
+            out.start(opcode == Opcode.TEXT && pending == 0, current.remaining());
+            try {
+                if (!extension.decode(current, out) || !out.complete()) {
+                    fail(out.failure(), out.failureReason());
+                    return;
+                }
+            } catch (ExtensionException e) {
+                fail(e.closeCode(), e.getMessage());
+                return;
+            }
+            current = ByteBuffer.wrap(out.array(), 0, out.size());
+        }
+        if (out == null) {
+            throw new IllegalStateException("RSV bits no extension claimed passed the decoder: " + messageRsv);
+        }
+        if (opcode == Opcode.TEXT) {
+            handler.onText(new String(out.array(), 0, out.size(), StandardCharsets.UTF_8));
+        } else {
+            handler.onBinary(ByteBuffer.wrap(out.take()));
+        }
+    }
+
     private void ping(byte[] payload) {
-        if (!closeSent) {
-            handler.sendFrame(FrameEncoder.frame(Opcode.PONG, true, ByteBuffer.wrap(payload)));
+        if (state == State.OPEN) {
+            handler.sendPong(ByteBuffer.wrap(payload));
         }
         handler.onPing(ByteBuffer.wrap(payload));
     }
@@ -234,30 +313,30 @@ public final class WebSocketProtocol {
         int code;
         String reason;
         if (payload.length == 0) {
-            code = NO_STATUS_RECEIVED;
+            code = CloseStatus.NO_STATUS_RECEIVED;
             reason = "";
         } else if (payload.length == 1) {
-            fail(PROTOCOL_ERROR, "close frame with a 1-byte payload");
+            fail(CloseStatus.PROTOCOL_ERROR, "close frame with a 1-byte payload");
             return;
         } else {
             code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
             if (!CloseStatus.isValidOnWire(code)) {
-                fail(PROTOCOL_ERROR, "invalid close code " + code);
+                fail(CloseStatus.PROTOCOL_ERROR, "invalid close code " + code);
                 return;
             }
             if (!Utf8Validator.isValid(payload, 2, payload.length - 2)) {
-                fail(INVALID_PAYLOAD, "invalid UTF-8 in the close reason");
+                fail(CloseStatus.INVALID_PAYLOAD, "invalid UTF-8 in the close reason");
                 return;
             }
             reason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
         }
         closeReceived = true;
-        state = State.CLOSED;
         decoder.stop();
         assembler.release();
-        if (!closeSent) {
-            closeSent = true;
-            handler.sendFrame(FrameEncoder.close(payload.length == 0 ? 0 : code, ""));
+        boolean echo = state == State.OPEN;
+        state = State.CLOSED;
+        if (echo) {
+            handler.sendClose(payload.length == 0 ? 0 : code, "");
         }
         handler.onClose(code, reason);
     }
@@ -267,38 +346,38 @@ public final class WebSocketProtocol {
         if (state == State.CLOSED) {
             return;
         }
+        boolean sendClose = state == State.OPEN;
         state = State.CLOSED;
         decoder.stop();
         assembler.release();
         control = NO_BYTES;
-        if (!closeSent) {
-            closeSent = true;
-            handler.sendFrame(FrameEncoder.close(code, reason));
+        if (sendClose) {
+            handler.sendClose(code, reason);
         }
         handler.onProtocolError(code, reason);
     }
 
     /**
-     * Starts the closing handshake from this side: passes a close frame to the handler's {@link
-     * ProtocolHandler#sendFrame(ByteBuffer)} and moves to CLOSING (or CLOSED if the peer's close
-     * had arrived). Data frames received afterwards are dropped.
+     * Starts the closing handshake from this side: passes the close frame to the handler's {@link
+     * ProtocolHandler#sendClose} and moves to CLOSING. Data received afterwards is dropped; the
+     * peer's close completes the handshake ({@link ProtocolHandler#onClose}). May be called from a
+     * handler call during {@link #receive}.
      *
      * @param code a code {@link CloseStatus#isValidOnWire valid on the wire}, or 0 for a close
      *     frame without a status code (then the reason must be empty)
      * @param reason at most {@value FrameEncoder#MAX_CLOSE_REASON_BYTES} bytes in UTF-8; null is empty
-     * @return false if a close frame was already sent (nothing is done)
+     * @return false if a close frame was already sent or the connection is closed (nothing is done)
      * @throws IllegalArgumentException if the code or reason cannot be sent (nothing is done)
      */
     public boolean close(int code, String reason) {
-        if (closeSent) {
+        FrameEncoder.checkClose(code, reason);
+        if (state != State.OPEN) {
             return false;
         }
-        ByteBuffer frame = FrameEncoder.close(code, reason);
-        closeSent = true;
+        state = State.CLOSING;
         assembler.release();
         decoder.budget(Long.MAX_VALUE); // data frames are skipped from now on, never stored
-        state = closeReceived ? State.CLOSED : State.CLOSING;
-        handler.sendFrame(frame);
+        handler.sendClose(code, reason == null ? "" : reason);
         return true;
     }
 
@@ -307,9 +386,9 @@ public final class WebSocketProtocol {
         return state;
     }
 
-    /** Whether this side sent a close frame. */
+    /** Whether this side sent a close frame (in every state but OPEN). */
     public boolean closeSent() {
-        return closeSent;
+        return state != State.OPEN;
     }
 
     /** Whether the peer's close frame arrived. */

@@ -3,9 +3,9 @@ package dev.selkie.server;
 import java.nio.ByteBuffer;
 
 /**
- * One event loop's spare write chunks: fixed-size heap buffers that outbound queues borrow while
- * small frames wait to be written and give back once written. A connection holds none while idle;
- * the loop keeps at most {@link #MAX_SPARE} spares after a burst. Event-loop thread only.
+ * One event loop's write chunks: fixed-size heap buffers that outbound queues borrow while small
+ * frames wait to be written and give back once written. A connection holds none while idle; the
+ * loop keeps at most {@link #MAX_SPARE} spares after a burst. Event-loop thread only.
  */
 final class ChunkPool {
     /** Bytes per chunk; frames up to this size may be encoded into a chunk. */
@@ -13,29 +13,22 @@ final class ChunkPool {
     /** Spare chunks kept (4 MiB). */
     static final int MAX_SPARE = 1024;
 
-    private final ByteBuffer[] spare = new ByteBuffer[MAX_SPARE];
-    private int count;
+    private final SparePool<ByteBuffer> spares =
+            new SparePool<>(MAX_SPARE, () -> ByteBuffer.allocate(CHUNK_SIZE).limit(0));
 
     /** An empty chunk (position = limit = 0). */
     ByteBuffer take() {
-        if (count == 0) {
-            return ByteBuffer.allocate(CHUNK_SIZE).limit(0);
-        }
-        ByteBuffer chunk = spare[--count];
-        spare[count] = null;
-        return chunk;
+        return spares.take();
     }
 
     /** Takes back a chunk that nobody writes or reads any more. */
     void give(ByteBuffer chunk) {
-        if (count < MAX_SPARE) {
-            chunk.position(0).limit(0);
-            spare[count++] = chunk;
-        }
+        chunk.position(0).limit(0);
+        spares.give(chunk);
     }
 
     /** Spare chunks held (for tests). */
     int spares() {
-        return count;
+        return spares.size();
     }
 }

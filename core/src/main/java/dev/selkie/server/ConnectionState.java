@@ -1,45 +1,29 @@
 package dev.selkie.server;
 
 /**
- * The life of one accepted TCP connection, from the first request byte to the closed socket.
+ * Where the TCP side of one accepted connection is, from the first request byte to the closed
+ * socket. The WebSocket closing handshake has states of its own, in the protocol core ({@link
+ * dev.selkie.protocol.WebSocketProtocol.State}), and so has the HTTP side ({@link HandshakeStage}).
  *
  * <pre>
- * HANDSHAKING --head done, upgrade--> AWAITING_DECISION --accepted--> OPEN --close sent/received--> CLOSING
- *      |                                    |                          |                              |
- *      +--plain HTTP with body--> READING_BODY                         +------------------------------+
- *      |                                    |                                         |
- *      +--error / response------------------+-------------------------------> DRAINING (write what is queued)
- *                                                                                     |
- *                                                                          LINGERING (FIN sent, read to EOF)
- *                                                                                     |
- *                                                                                  CLOSED
+ * HANDSHAKE --upgrade accepted--> OPEN --closing handshake done, or failed--+
+ *     |                            |                                        |
+ *     +--HTTP response-------------+----------------------------------> DRAINING (write what is queued)
+ *                                                                           |
+ *                                      LINGERING (FIN sent, read to EOF) <--+--> (clean close: at once)
+ *                                                    |                            |
+ *                                                  CLOSED <-----------------------+
  * </pre>
  */
 enum ConnectionState {
-    /** Reading the HTTP request head. */
-    HANDSHAKING,
-    /** Reading the body of a plain HTTP request for the {@link dev.selkie.HttpHandler}. */
-    READING_BODY,
-    /** Waiting for the {@link dev.selkie.HandshakeInterceptor}'s decision; not reading. */
-    AWAITING_DECISION,
-    /** WebSocket open: data flows both ways. */
+    /** The HTTP side: reading the request, deciding, or answering it. */
+    HANDSHAKE,
+    /** The WebSocket is open (its closing handshake may be under way). */
     OPEN,
-    /** A close frame was sent or received, not both yet. */
-    CLOSING,
-    /** The last bytes (HTTP response or final close frame) are being written; then FIN. */
+    /** The last bytes (an HTTP response or the final close frame) are being written. */
     DRAINING,
-    /** FIN sent; reading and discarding until the peer's FIN so the peer sees our last bytes, not a reset. */
+    /** FIN sent; reading and discarding until the peer's FIN, so it sees our last bytes and not a reset. */
     LINGERING,
     /** The socket is closed. */
-    CLOSED;
-
-    /** Whether the WebSocket handshake completed and the connection is not yet finished at WebSocket level. */
-    boolean isWebSocket() {
-        return this == OPEN || this == CLOSING;
-    }
-
-    /** Whether the opening handshake is still in progress (the handshake timeout applies). */
-    boolean isHandshake() {
-        return this == HANDSHAKING || this == READING_BODY || this == AWAITING_DECISION;
-    }
+    CLOSED
 }

@@ -5,9 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 
 /**
- * A connection's frames waiting to be written, as a ring of buffers that is written with gathering
- * writes straight from the ring's array (no copying of buffer references per write). Event-loop
- * thread only.
+ * A connection's frames waiting to be written, as a {@link Ring} of buffers that is written with
+ * gathering writes straight from the ring's array (no copying of buffer references per write).
+ * Event-loop thread only.
  *
  * <p>Small frames sent on the loop thread are encoded straight into a chunk borrowed from the
  * loop's {@link ChunkPool} ({@link #room}, {@link #commit}): consecutive frames share one chunk, so
@@ -34,14 +34,8 @@ final class OutboundQueue {
     private static final int MAX_BUFFERS_PER_WRITE = 1024;
 
     private final ChunkPool chunks;
-    private ByteBuffer[] ring = new ByteBuffer[INITIAL];
-    /**
-     * The cost of the ring entry at the same index; negative for a chunk of {@link #chunks} (which
-     * costs {@link #CHUNK_COST}).
-     */
-    private long[] costs = new long[INITIAL];
-    private int head;
-    private int size;
+    /** The buffers, each with its cost; a chunk's cost is stored negated, to tell chunks apart. */
+    private final Ring<ByteBuffer> ring = new Ring<>(ByteBuffer.class, INITIAL);
     private long bytes;
     /** Memory held by the entries (see the class comment). */
     private long cost;
@@ -62,7 +56,7 @@ final class OutboundQueue {
     /** Appends a buffer; its remaining bytes will be written. It costs {@link #costOf}. */
     void add(ByteBuffer buffer) {
         long entryCost = costOf(buffer);
-        push(buffer, entryCost);
+        ring.add(buffer, entryCost);
         tail = null; // later frames go after this buffer
         bytes += buffer.remaining();
         cost += entryCost;
@@ -86,7 +80,7 @@ final class OutboundQueue {
         ByteBuffer chunk = tail;
         if (chunk == null || chunk.capacity() - chunk.limit() < length) {
             chunk = chunks.take();
-            push(chunk, -CHUNK_COST);
+            ring.add(chunk, -CHUNK_COST);
             tail = chunk;
             cost += CHUNK_COST;
         }
@@ -99,23 +93,13 @@ final class OutboundQueue {
         bytes += length;
     }
 
-    private void push(ByteBuffer buffer, long entryCost) {
-        if (size == ring.length) {
-            grow();
-        }
-        int index = (head + size) & (ring.length - 1);
-        ring[index] = buffer;
-        costs[index] = entryCost;
-        size++;
-    }
-
     boolean isEmpty() {
-        return size == 0;
+        return ring.isEmpty();
     }
 
     /** Buffers queued. */
     int size() {
-        return size;
+        return ring.size();
     }
 
     /** Bytes queued and not yet written. */
@@ -143,13 +127,12 @@ final class OutboundQueue {
      */
     long writeTo(GatheringByteChannel channel) throws IOException {
         long total = 0;
-        while (size > 0) {
-            int segment = Math.min(Math.min(size, ring.length - head), MAX_BUFFERS_PER_WRITE);
-            long written = channel.write(ring, head, segment);
-            total += written;
+        while (!ring.isEmpty()) {
+            int segment = Math.min(ring.contiguous(), MAX_BUFFERS_PER_WRITE);
+            total += channel.write(ring.array(), ring.head(), segment);
             int done = 0;
-            while (done < segment && !ring[head].hasRemaining()) {
-                removeHead();
+            while (done < segment && !ring.first().hasRemaining()) {
+                removeFirst();
                 done++;
             }
             if (done < segment) {
@@ -157,12 +140,8 @@ final class OutboundQueue {
             }
         }
         bytes -= total;
-        if (size == 0) {
-            head = 0;
-            if (ring.length > SHRINK_ABOVE) {
-                ring = new ByteBuffer[INITIAL];
-                costs = new long[INITIAL];
-            }
+        if (ring.isEmpty()) {
+            ring.clear(SHRINK_ABOVE);
         }
         return total;
     }
@@ -174,17 +153,17 @@ final class OutboundQueue {
      */
     long clear() {
         long dropped = bytes;
-        while (size > 0) {
-            removeHead();
+        while (!ring.isEmpty()) {
+            removeFirst();
         }
-        head = 0;
+        ring.clear(SHRINK_ABOVE);
         bytes = 0;
         return dropped;
     }
 
-    private void removeHead() {
-        ByteBuffer buffer = ring[head];
-        long freed = costs[head];
+    private void removeFirst() {
+        ByteBuffer buffer = ring.first();
+        long freed = ring.firstValue();
         if (freed < 0) {
             if (buffer == tail) {
                 tail = null;
@@ -192,24 +171,8 @@ final class OutboundQueue {
             chunks.give(buffer);
             freed = -freed;
         }
-        costs[head] = 0;
         cost -= freed;
         released += freed;
-        ring[head] = null;
-        head = (head + 1) & (ring.length - 1);
-        size--;
-    }
-
-    private void grow() {
-        ByteBuffer[] bigger = new ByteBuffer[ring.length * 2];
-        long[] biggerCosts = new long[ring.length * 2];
-        for (int i = 0; i < size; i++) {
-            int from = (head + i) & (ring.length - 1);
-            bigger[i] = ring[from];
-            biggerCosts[i] = costs[from];
-        }
-        ring = bigger;
-        costs = biggerCosts;
-        head = 0;
+        ring.removeFirst();
     }
 }

@@ -4,6 +4,7 @@ import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpHandler;
 import dev.selkie.SlowConsumerPolicy;
 import dev.selkie.WebSocketListener;
+import dev.selkie.protocol.ExtensionNegotiator;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -38,10 +39,20 @@ public record ServerConfig(
         int loops,
         int backlog,
         boolean tcpNoDelay,
-        Consumer<Throwable> failureHandler) {
+        Consumer<Throwable> failureHandler,
+        List<ExtensionNegotiator> extensions) {
 
-    /** Copies the list. */
+    /** Copies the lists. */
     public ServerConfig {
         subprotocols = List.copyOf(subprotocols);
+        extensions = List.copyOf(extensions);
+    }
+
+    /** This configuration with other supported extensions. */
+    public ServerConfig withExtensions(List<ExtensionNegotiator> supported) {
+        return new ServerConfig(address, listener, interceptor, httpHandler, subprotocols, maxMessageSize,
+                maxHandshakeSize, maxHttpBodySize, maxConnections, outgoingFragmentSize, highWaterMark,
+                lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
+                pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, supported);
     }
 }

@@ -52,6 +52,10 @@ public final class ServerEngine {
     private volatile InetSocketAddress boundAddress;
     /** Round-robin position; used only by the accepting loop's thread. */
     private int nextLoop;
+    /** The loop that serves the listening socket. */
+    private volatile EventLoop acceptingLoop;
+    /** Counted down when the listening socket is closed (after stop, or if the loop ended). */
+    private final CountDownLatch acceptorClosed = new CountDownLatch(1);
 
     /** An engine for this configuration; nothing is bound until {@link #start()}. */
     public ServerEngine(ServerConfig config) {
@@ -72,6 +76,9 @@ public final class ServerEngine {
         if (lifecycle != Lifecycle.NEW) {
             throw new IllegalStateException("server already " + (lifecycle == Lifecycle.RUNNING ? "started" : "stopped"));
         }
+        if (config.address().isUnresolved()) {
+            throw new IOException("cannot resolve the host name " + config.address().getHostString());
+        }
         ServerSocketChannel channel = ServerSocketChannel.open();
         EventLoop[] created = new EventLoop[config.loops()];
         try {
@@ -81,7 +88,8 @@ public final class ServerEngine {
             for (int i = 0; i < created.length; i++) {
                 created[i] = new EventLoop(this, i);
             }
-            created[0].acceptOn(channel);
+            acceptingLoop = created[0];
+            created[0].serve(new Acceptor(this, channel, Clock.SYSTEM));
         } catch (IOException | RuntimeException e) {
             try {
                 channel.close();
@@ -128,7 +136,8 @@ public final class ServerEngine {
         try {
             // the acceptor first, so no accepted socket is handed to a loop that already ended
             all[0].stop(deadline, code, reason);
-            if (!all[0].inLoop() && !all[0].awaitAcceptorClosed(TimeUnit.NANOSECONDS.toMillis(nanos) + JOIN_GRACE_MILLIS)) {
+            if (!all[0].inLoop() && !acceptorClosed.await(TimeUnit.NANOSECONDS.toMillis(nanos) + JOIN_GRACE_MILLIS,
+                    TimeUnit.MILLISECONDS)) {
                 log.warn("acceptor did not stop in time");
             }
             for (int i = 1; i < all.length; i++) {
@@ -348,6 +357,13 @@ public final class ServerEngine {
         EventLoop loop = all[nextLoop];
         nextLoop = nextLoop + 1 == all.length ? 0 : nextLoop + 1;
         return loop;
+    }
+
+    /** {@code loop} no longer accepts (it stops or ended); loop thread. */
+    void acceptorClosed(EventLoop loop) {
+        if (loop == acceptingLoop) {
+            acceptorClosed.countDown();
+        }
     }
 
     boolean overCapacity() {

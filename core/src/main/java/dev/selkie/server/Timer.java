@@ -1,18 +1,25 @@
 package dev.selkie.server;
 
 /**
- * One deadline in an event loop's timer queue. Cancellation is lazy: a cancelled timer stays in the
- * queue until its deadline and is skipped then, so cancelling costs nothing.
+ * One deadline in an event loop's {@link Deadlines}: {@code owner.timerExpired(kind)} at {@code
+ * deadline}. Cancellation is lazy: a cancelled timer stays queued until its deadline and is skipped
+ * then, so cancelling costs nothing.
  */
 final class Timer implements Comparable<Timer> {
+    /** Who is told when a timer expires. */
+    interface Owner {
+        /** The timer of this kind (the owner's own numbering) expired; loop thread. */
+        void timerExpired(int kind);
+    }
+
     final long deadline;
-    final Connection connection;
-    final TimerKind kind;
+    final Owner owner;
+    final int kind;
     private boolean cancelled;
 
-    Timer(long deadline, Connection connection, TimerKind kind) {
+    Timer(long deadline, Owner owner, int kind) {
         this.deadline = deadline;
-        this.connection = connection;
+        this.owner = owner;
         this.kind = kind;
     }
 

@@ -1,6 +1,9 @@
 package dev.selkie.server;
 
-/** What a {@link Timer} of a connection is for (the opening handshake's deadline is kept apart, see {@link EventLoop}). */
+/**
+ * What a connection's {@link Timer}s are for (the opening handshake's deadline is kept apart, see
+ * {@link Deadlines}); {@link ConnectionTimers} holds at most one of each.
+ */
 enum TimerKind {
     /** Check whether the connection received nothing for the idle timeout. */
     IDLE,
@@ -11,5 +14,12 @@ enum TimerKind {
     /** The peer's close frame must have arrived by now. */
     CLOSE,
     /** The peer must have closed its side by now (after our response or final close frame). */
-    LINGER
+    LINGER;
+
+    private static final TimerKind[] ALL = values();
+
+    /** The kind with this ordinal. */
+    static TimerKind of(int ordinal) {
+        return ALL[ordinal];
+    }
 }

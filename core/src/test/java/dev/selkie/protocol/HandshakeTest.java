@@ -29,12 +29,26 @@ class HandshakeTest {
     }
 
     @Test
-    void treatsARequestWithoutTheWebsocketUpgradeTokenAsPlainHttp() {
+    void treatsARequestWithoutAnyWebSocketHeaderAsPlainHttp() {
         assertEquals(Kind.NOT_UPGRADE, check("GET /index.html HTTP/1.1\r\nHost: h\r\n\r\n").kind());
-        assertEquals(Kind.NOT_UPGRADE, check(rfcExampleWith("Upgrade: websocket", "")).kind());
-        assertEquals(Kind.NOT_UPGRADE, check(rfcExampleWith("Upgrade: websocket", "Upgrade: h2c")).kind());
-        assertEquals(Kind.NOT_UPGRADE, check(rfcExampleWith("Upgrade: websocket", "Upgrade: websocketx")).kind());
+        assertEquals(Kind.NOT_UPGRADE, check("GET /x HTTP/1.1\r\nHost: h\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n")
+                .kind());
         assertEquals(Kind.NOT_UPGRADE, check("POST /form HTTP/1.0\r\n\r\n").kind());
+    }
+
+    /** RFC 6455 4.2.1: a request with the WebSocket headers but without Upgrade: websocket is a bad upgrade. */
+    @Test
+    void answersAnAttemptedUpgradeWithoutTheWebsocketToken400() {
+        for (String upgrade : new String[] {"", "Upgrade: h2c", "Upgrade: websocketx"}) {
+            HandshakeCheck check = check(rfcExampleWith("Upgrade: websocket", upgrade));
+            assertEquals(Kind.REJECT, check.kind(), upgrade);
+            assertEquals(400, check.status(), upgrade);
+        }
+        String onlyTheVersion = "GET /chat HTTP/1.1\r\nHost: h\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        assertEquals(400, check(onlyTheVersion).status());
+        String wrongVersion = "GET /chat HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n";
+        assertEquals(426, check(wrongVersion).status());
     }
 
     @Test

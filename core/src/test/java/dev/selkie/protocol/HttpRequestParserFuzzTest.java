@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.selkie.protocol.HttpRequestParser.Status;
+import dev.selkie.protocol.HttpHeadParser.Status;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;

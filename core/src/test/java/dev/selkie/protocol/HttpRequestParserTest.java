@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.selkie.protocol.HttpRequestParser.Status;
+import dev.selkie.protocol.HttpHeadParser.Status;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;

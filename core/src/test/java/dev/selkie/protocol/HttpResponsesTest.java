@@ -151,6 +151,7 @@ class HttpResponsesTest {
         assertEquals("HTTP/1.1 426 Upgrade Required\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
+                + "Upgrade: websocket\r\n" // RFC 7231 6.5.15: every 426 names the protocol to upgrade to
                 + "Content-Length: 37\r\n"
                 + "Connection: close\r\n"
                 + "\r\n"

@@ -154,7 +154,16 @@ class ProtocolFuzzTest {
         }
 
         @Override
-        public void sendFrame(ByteBuffer frame) {
+        public void sendPong(ByteBuffer payload) {
+            sendFrame(FrameEncoder.frame(Opcode.PONG, true, payload));
+        }
+
+        @Override
+        public void sendClose(int code, String reason) {
+            sendFrame(FrameEncoder.close(code, reason));
+        }
+
+        private void sendFrame(ByteBuffer frame) {
             List<ServerFrames.Frame> frames = ServerFrames.parse(frame);
             assertEquals(1, frames.size());
             int opcode = frames.get(0).opcode();

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Records what a {@link WebSocketProtocol} reports, as readable strings in order: {@code text:...},
  * {@code binary:<hex>}, {@code ping:<hex>}, {@code pong:<hex>}, {@code close:<code>:<reason>},
- * {@code error:<code>}, and {@code sent:<hex>} for every frame passed to {@link #sendFrame}.
+ * {@code error:<code>}, and {@code sent:<hex>} for every pong and close frame the protocol asks for
+ * ({@link #sendPong}, {@link #sendClose}), as a server encodes it.
  */
 final class RecordingHandler implements ProtocolHandler {
     static final HexFormat HEX = HexFormat.of();
@@ -51,7 +52,17 @@ final class RecordingHandler implements ProtocolHandler {
     }
 
     @Override
-    public void sendFrame(ByteBuffer frame) {
+    public void sendPong(ByteBuffer payload) {
+        sendFrame(FrameEncoder.frame(Opcode.PONG, true, payload));
+    }
+
+    @Override
+    public void sendClose(int code, String reason) {
+        sendFrame(FrameEncoder.close(code, reason));
+    }
+
+    /** The frame a server sends for the protocol's request. */
+    void sendFrame(ByteBuffer frame) {
         sent.add(frame);
         events.add("sent:" + hex(frame));
     }

@@ -35,7 +35,7 @@ class ReservedBitsTest {
     @ParameterizedTest
     @CsvSource({"0x40, 1, true", "0x40, 2, true", "0x20, 1, false", "0x40, 9, false", "0x40, 0, false"})
     void anExtensionMayAllowRsv1OnTheFirstDataFrame(String rsv, int opcode, boolean allowed) {
-        FrameDecoder decoder = new FrameDecoder();
+        FrameDecoder decoder = new FrameDecoder(Role.SERVER);
         decoder.allowRsv(0x40);
         byte[] frame = ClientFrames.frame(opcode).rsv(Integer.decode(rsv)).payload("x").build();
         if (opcode == Opcode.CONTINUATION) {

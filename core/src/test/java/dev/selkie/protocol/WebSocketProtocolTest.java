@@ -179,8 +179,13 @@ class WebSocketProtocolTest {
             }
 
             @Override
-            public void sendFrame(ByteBuffer frame) {
-                h.sendFrame(frame);
+            public void sendPong(ByteBuffer payload) {
+                h.sendPong(payload);
+            }
+
+            @Override
+            public void sendClose(int code, String reason) {
+                h.sendClose(code, reason);
             }
         };
         WebSocketProtocol p = new WebSocketProtocol(MAX, closing);

@@ -26,14 +26,14 @@ class SmallPartsTest {
 
     @Test
     void contentLengthMustBeOneDecimalNumber() {
-        assertEquals(0, HandshakeStage.contentLength(List.of()));
-        assertEquals(42, HandshakeStage.contentLength(List.of("42")));
-        assertEquals(42, HandshakeStage.contentLength(List.of("42", "42")));
-        assertEquals(-1, HandshakeStage.contentLength(List.of("42", "43")));
-        assertEquals(-1, HandshakeStage.contentLength(List.of("-1")));
-        assertEquals(-1, HandshakeStage.contentLength(List.of("1e3")));
-        assertEquals(-1, HandshakeStage.contentLength(List.of("")));
-        assertEquals(-1, HandshakeStage.contentLength(List.of("99999999999999999999")));
+        assertEquals(0, HttpExchange.contentLength(List.of()));
+        assertEquals(42, HttpExchange.contentLength(List.of("42")));
+        assertEquals(42, HttpExchange.contentLength(List.of("42", "42")));
+        assertEquals(-1, HttpExchange.contentLength(List.of("42", "43")));
+        assertEquals(-1, HttpExchange.contentLength(List.of("-1")));
+        assertEquals(-1, HttpExchange.contentLength(List.of("1e3")));
+        assertEquals(-1, HttpExchange.contentLength(List.of("")));
+        assertEquals(-1, HttpExchange.contentLength(List.of("99999999999999999999")));
     }
 
     static final SerialDispatcher.Owner NO_OWNER = new SerialDispatcher.Owner() {
@@ -94,9 +94,9 @@ class SmallPartsTest {
     @Test
     void timersOrderByDeadlineAndCancelLazily() {
         java.util.PriorityQueue<Timer> queue = new java.util.PriorityQueue<>();
-        Timer late = new Timer(Long.MAX_VALUE - 10, null, TimerKind.PING);
-        Timer wrapped = new Timer(Long.MIN_VALUE + 10, null, TimerKind.PONG); // after late, across the wrap
-        Timer early = new Timer(Long.MAX_VALUE - 20, null, TimerKind.IDLE);
+        Timer late = new Timer(Long.MAX_VALUE - 10, null, TimerKind.PING.ordinal());
+        Timer wrapped = new Timer(Long.MIN_VALUE + 10, null, TimerKind.PONG.ordinal()); // after late, across the wrap
+        Timer early = new Timer(Long.MAX_VALUE - 20, null, TimerKind.IDLE.ordinal());
         queue.add(late);
         queue.add(wrapped);
         queue.add(early);

@@ -1,0 +1,148 @@
+package dev.selkie.server;
+
+import dev.selkie.HandshakeDecision;
+import dev.selkie.HandshakeInterceptor;
+import dev.selkie.HttpResponse;
+import dev.selkie.protocol.Extension;
+import dev.selkie.protocol.ExtensionOffer;
+import dev.selkie.protocol.Extensions;
+import dev.selkie.protocol.ExtensionsHeader;
+import dev.selkie.protocol.Handshake;
+import dev.selkie.protocol.HttpResponses;
+import dev.selkie.protocol.RequestHead;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision about a valid upgrade request: the handshake interceptor (synchronous or not), the
+ * subprotocol (the interceptor's choice, which the client must have offered, or the first of the
+ * server's list the client offered) and the extensions (the first acceptable offer of each the
+ * server supports). Loop thread only; an asynchronous decision is carried back to the loop.
+ */
+final class UpgradeNegotiation {
+    private static final Logger log = LoggerFactory.getLogger(UpgradeNegotiation.class);
+
+    private final ServerConfig config;
+    private final EventLoop loop;
+
+    UpgradeNegotiation(ServerConfig config, EventLoop loop) {
+        this.config = config;
+        this.loop = loop;
+    }
+
+    /**
+     * Asks the interceptor about {@code head} and negotiates.
+     *
+     * @param decided told the outcome, now (before this returns) or later on the loop thread
+     * @return whether the outcome is pending (an asynchronous decision)
+     */
+    boolean decide(RequestHead head, InetSocketAddress remoteAddress, Consumer<HandshakeOutcome> decided) {
+        RequestView request = new RequestView(head, remoteAddress, null, Handshake.offeredSubprotocols(head));
+        HandshakeInterceptor interceptor = config.interceptor();
+        if (interceptor == HandshakeInterceptor.acceptAll()) {
+            decided.accept(outcome(request, HandshakeDecision.accept(), null));
+            return false;
+        }
+        if (interceptor instanceof SyncInterceptor sync) {
+            HandshakeDecision decision; // called directly: no CompletableFuture per handshake
+            try {
+                decision = sync.decide(request);
+            } catch (Throwable e) {
+                decided.accept(failed(request, e));
+                return false;
+            }
+            decided.accept(outcome(request, decision, null));
+            return false;
+        }
+        CompletionStage<HandshakeDecision> stage;
+        try {
+            stage = Objects.requireNonNull(interceptor.intercept(request), "interceptor returned null");
+        } catch (Throwable e) {
+            decided.accept(failed(request, e));
+            return false;
+        }
+        if (stage instanceof CompletableFuture<HandshakeDecision> future
+                && future.getClass() == CompletableFuture.class && future.isDone()) {
+            decided.accept(completed(request, future)); // a synchronous decision: no callback to allocate and run
+            return false;
+        }
+        stage.whenComplete((decision, error) -> {
+            if (loop.inLoop()) {
+                decided.accept(outcome(request, decision, error));
+            } else {
+                loop.execute(() -> decided.accept(outcome(request, decision, error)));
+            }
+        });
+        return true;
+    }
+
+    private HandshakeOutcome completed(RequestView request, CompletableFuture<HandshakeDecision> done) {
+        try {
+            return outcome(request, done.join(), null);
+        } catch (CompletionException e) {
+            return outcome(request, null, e.getCause() != null ? e.getCause() : e);
+        } catch (CancellationException e) {
+            return outcome(request, null, e);
+        }
+    }
+
+    private HandshakeOutcome outcome(RequestView request, HandshakeDecision decision, Throwable error) {
+        if (error != null || decision == null) {
+            return failed(request, error != null ? error : new NullPointerException("interceptor completed with null"));
+        }
+        if (!decision.accepted()) {
+            HttpResponse rejection = decision.rejection().orElseThrow();
+            log.debug("interceptor rejected {} with {}", request, rejection.status());
+            return new HandshakeOutcome.Respond(HttpResponses.response(rejection.status(), rejection.headers(),
+                    rejection.body()), "interceptor");
+        }
+        String chosen = decision.subprotocol().orElse(null);
+        if (chosen != null && !request.offeredSubprotocols().contains(chosen)) {
+            return failed(request, new IllegalStateException(
+                    "interceptor chose subprotocol '" + chosen + "' that the client did not offer"));
+        }
+        if (chosen == null) {
+            chosen = Handshake.selectSubprotocol(config.subprotocols(), request.offeredSubprotocols());
+        }
+        return new HandshakeOutcome.Upgrade(request, chosen, extensions(request), decision.attachment().orElse(null),
+                decision.extraHeaders(), null);
+    }
+
+    /** The extensions to use: none if the server supports none, the client offered none, or the offers are malformed. */
+    private List<Extension> extensions(RequestView request) {
+        if (config.extensions().isEmpty()) {
+            return List.of();
+        }
+        List<String> values = request.fields().all("sec-websocket-extensions");
+        if (values.isEmpty()) {
+            return List.of();
+        }
+        List<ExtensionOffer> offers;
+        try {
+            offers = ExtensionsHeader.parse(values);
+        } catch (IllegalArgumentException e) {
+            log.debug("declining the extensions of {}: {}", request, e.getMessage());
+            return List.of();
+        }
+        return Extensions.negotiate(offers, config.extensions());
+    }
+
+    private HandshakeOutcome failed(RequestView request, Throwable error) {
+        if (Fatal.isFatal(error) && loop.inLoop()) {
+            throw (Error) error; // the JVM is out of memory: the loop ends and the server stops
+        }
+        log.warn("handshake interceptor failed for {}", request, error);
+        return new HandshakeOutcome.Respond(HttpResponses.response(500, Map.of(),
+                "internal server error\n".getBytes(StandardCharsets.UTF_8)), "500");
+    }
+}
