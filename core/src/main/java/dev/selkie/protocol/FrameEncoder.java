@@ -247,7 +247,7 @@ public final class FrameEncoder {
      * @return the reason in UTF-8
      * @throws IllegalArgumentException if it may not
      */
-    static byte[] checkClose(int code, String reason) {
+    public static byte[] checkClose(int code, String reason) {
         String why = reason == null ? "" : reason;
         if (code == 0) {
             if (!why.isEmpty()) {

@@ -1,51 +1,170 @@
 package dev.selkie.server;
 
+import dev.selkie.protocol.FrameEncoder;
+import dev.selkie.protocol.Opcode;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
 /**
- * The timers of one connection, at most one per {@link TimerKind}, in one place: schedule, cancel,
- * cancel all. A connection makes this only when it first needs a timer (an idle connection of a
- * server without idle timeout or keep-alive has none). Loop thread only.
+ * The timers of one open WebSocket, at most one per {@link TimerKind}, in one place, with what each
+ * means: the idle timeout, keep-alive pings and their pong deadline, the closing handshake's bound.
+ * A session makes this only when it first needs a timer (an idle connection of a server without
+ * idle timeout or keep-alive has none). Loop thread only; times are the loop's {@link Clock}
+ * nanoseconds.
  */
-final class ConnectionTimers {
-    private final Deadlines deadlines;
-    private final Timer.Owner owner;
-    private final Timer[] timers = new Timer[TimerKind.LINGER.ordinal() + 1];
+final class ConnectionTimers implements Timer.Owner {
+    /** What the timers make the connection do. */
+    interface Actions {
+        /** Whether the WebSocket is open and this side has not sent its close frame. */
+        boolean active();
 
-    ConnectionTimers(Deadlines deadlines, Timer.Owner owner) {
-        this.deadlines = deadlines;
-        this.owner = owner;
+        /** Whether the connection is not read for its own reasons (then silence is not idleness). */
+        boolean readPaused();
+
+        /** Nothing arrived for the idle timeout: close with 1001. */
+        void idle();
+
+        /** Queue a keep-alive ping frame. */
+        void keepAlive(ByteBuffer pingFrame);
+
+        /** No pong came for the last keep-alive ping: drop the connection. */
+        void noPong();
+
+        /** The peer did not answer our close frame in time: drop the connection. */
+        void closeTimedOut();
+
+        /** A timer's action failed unexpectedly. */
+        void failed(RuntimeException error);
     }
 
-    /** (Re)sets the timer of {@code kind} to fire at {@code deadline}. */
-    void schedule(TimerKind kind, long deadline) {
-        cancel(kind);
-        timers[kind.ordinal()] = deadlines.schedule(owner, kind.ordinal(), deadline);
+    private final EventLoop loop;
+    private final ServerConfig config;
+    private final Actions actions;
+    private final Timer[] timers = new Timer[TimerKind.CLOSE.ordinal() + 1];
+    private long lastRead;
+    private boolean awaitingPong;
+
+    ConnectionTimers(EventLoop loop, Actions actions) {
+        this.loop = loop;
+        this.config = loop.config();
+        this.actions = actions;
+        this.lastRead = loop.clockNow();
     }
 
-    /** Whether a timer of {@code kind} is set and has not fired. */
-    boolean isSet(TimerKind kind) {
-        return timers[kind.ordinal()] != null;
-    }
-
-    /** The timer of {@code kind} fired: it is no longer set. */
-    void fired(TimerKind kind) {
-        timers[kind.ordinal()] = null;
-    }
-
-    void cancel(TimerKind kind) {
-        Timer timer = timers[kind.ordinal()];
-        if (timer != null) {
-            timer.cancel();
-            timers[kind.ordinal()] = null;
+    /** The WebSocket opened: idle timeout and keep-alive start, as configured. */
+    void opened() {
+        long now = loop.clockNow();
+        if (!config.idleTimeout().isZero()) {
+            schedule(TimerKind.IDLE, now + config.idleTimeout().toNanos());
+        }
+        if (!config.pingInterval().isZero()) {
+            schedule(TimerKind.PING, now + config.pingInterval().toNanos());
         }
     }
 
-    /** Cancels every timer of the connection. */
+    /** Bytes arrived (the loop's time of this turn). */
+    void read(long now) {
+        lastRead = now;
+    }
+
+    /** A pong arrived: if it answers our keep-alive ping, its round trip goes into the metrics. */
+    void pong(ByteBuffer payload) {
+        if (!awaitingPong) {
+            return;
+        }
+        awaitingPong = false;
+        cancel(TimerKind.PONG);
+        if (payload.remaining() == Long.BYTES) {
+            long roundTrip = loop.clockNow() - payload.getLong(payload.position());
+            if (roundTrip >= 0 && roundTrip < TimeUnit.MINUTES.toNanos(10)) {
+                loop.metrics().pingRoundTrip(roundTrip);
+            }
+        }
+    }
+
+    /** This side sent its close frame: the peer's must come within the close timeout. */
+    void closing() {
+        schedule(TimerKind.CLOSE, loop.clockNow() + config.closeTimeout().toNanos());
+    }
+
+    /** The closing handshake is over (or failed): no close deadline any more. */
+    void closed() {
+        cancel(TimerKind.CLOSE);
+    }
+
+    /** The WebSocket ended for the application: no idle checks or keep-alive any more. */
+    void ended() {
+        cancel(TimerKind.IDLE);
+        cancel(TimerKind.PING);
+        cancel(TimerKind.PONG);
+        awaitingPong = false;
+    }
+
+    /** Cancels every timer of the connection (its socket closed). */
     void cancelAll() {
         for (int i = 0; i < timers.length; i++) {
             if (timers[i] != null) {
                 timers[i].cancel();
                 timers[i] = null;
             }
+        }
+    }
+
+    @Override
+    public void timerExpired(int kind) {
+        TimerKind timer = TimerKind.of(kind);
+        timers[kind] = null;
+        long now = loop.clockNow();
+        switch (timer) {
+            case IDLE -> {
+                if (actions.active()) {
+                    if (actions.readPaused()) {
+                        lastRead = now; // not reading is our doing, not the peer's silence
+                    }
+                    long idleAt = lastRead + config.idleTimeout().toNanos();
+                    if (now - idleAt >= 0) {
+                        actions.idle();
+                    } else {
+                        schedule(TimerKind.IDLE, idleAt);
+                    }
+                }
+            }
+            case PING -> {
+                if (actions.active()) {
+                    if (!awaitingPong) {
+                        actions.keepAlive(FrameEncoder.frame(Opcode.PING, true,
+                                ByteBuffer.allocate(Long.BYTES).putLong(0, now)));
+                        awaitingPong = true;
+                        long deadline = config.pongTimeout().toNanos();
+                        schedule(TimerKind.PONG, now + (deadline > 0 ? deadline : config.pingInterval().toNanos()));
+                    }
+                    schedule(TimerKind.PING, now + config.pingInterval().toNanos());
+                }
+            }
+            case PONG -> {
+                if (awaitingPong) {
+                    actions.noPong();
+                }
+            }
+            case CLOSE -> actions.closeTimedOut();
+        }
+    }
+
+    @Override
+    public void timerFailed(RuntimeException error) {
+        actions.failed(error);
+    }
+
+    private void schedule(TimerKind kind, long deadline) {
+        cancel(kind);
+        timers[kind.ordinal()] = loop.deadlines().schedule(this, kind.ordinal(), deadline);
+    }
+
+    private void cancel(TimerKind kind) {
+        Timer timer = timers[kind.ordinal()];
+        if (timer != null) {
+            timer.cancel();
+            timers[kind.ordinal()] = null;
         }
     }
 }

@@ -44,7 +44,7 @@ final class Deadlines {
 
     /**
      * Runs what is due at {@code now}: handshakes that timed out, then expired timers. A failure of
-     * one (a RuntimeException) is that connection's: it is failed and the others still run.
+     * one (a RuntimeException) goes to its owner (a connection fails, the others still run).
      */
     void runDue(long now) {
         Connection handshaking;
@@ -53,7 +53,7 @@ final class Deadlines {
             try {
                 handshaking.handshakeTimedOut();
             } catch (RuntimeException e) {
-                handshaking.fail(e);
+                handshaking.failed(e);
             }
         }
         Timer timer;
@@ -63,10 +63,7 @@ final class Deadlines {
                 try {
                     timer.owner.timerExpired(timer.kind);
                 } catch (RuntimeException e) {
-                    if (!(timer.owner instanceof Connection connection)) {
-                        throw e;
-                    }
-                    connection.fail(e);
+                    timer.owner.timerFailed(e);
                 }
             }
         }

@@ -292,7 +292,7 @@ final class EventLoop implements Runnable, Timer.Owner {
             try {
                 connection.ready(key.readyOps());
             } catch (RuntimeException e) {
-                connection.fail(e);
+                connection.failed(e);
             }
         } else if (attachment == acceptor && key.isValid()) {
             acceptor.acceptReady();
@@ -389,7 +389,7 @@ final class EventLoop implements Runnable, Timer.Owner {
             try {
                 connection.flush();
             } catch (RuntimeException e) {
-                connection.fail(e);
+                connection.failed(e);
             }
         }
         dirtyCount = 0;

@@ -4,6 +4,9 @@ import dev.selkie.SendResult;
 import dev.selkie.SlowConsumerPolicy;
 import dev.selkie.protocol.Extension;
 import dev.selkie.protocol.FrameEncoder;
+import dev.selkie.protocol.HandshakeScratch;
+import dev.selkie.protocol.HeaderMap;
+import dev.selkie.protocol.HttpResponses;
 import dev.selkie.protocol.Opcode;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -11,6 +14,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -49,11 +53,14 @@ final class SendQueue implements Runnable {
      */
     static final int MAX_PINGS_WHILE_BLOCKED = 1024;
 
-    /** What the queue tells its connection. */
-    interface Owner {
+    /** Who writes the queue: its connection. */
+    interface Writer {
         /** The queue has bytes to write: flush at the end of the turn. Loop thread. */
         void markDirty();
+    }
 
+    /** What the queue tells the WebSocket session once it is open. */
+    interface Events {
         /** A send passed the limit under {@link SlowConsumerPolicy#CLOSE}: close with 1008. Any thread, once. */
         void slowConsumer(long queuedNow);
 
@@ -61,7 +68,8 @@ final class SendQueue implements Runnable {
         void drained();
     }
 
-    private final Owner owner;
+    private final Writer writer;
+    private Events events;
     private final EventLoop loop;
     private final ServerConfig config;
     /** Extensions that may encode outgoing data messages (null: none negotiated). */
@@ -87,15 +95,16 @@ final class SendQueue implements Runnable {
     /** The close frame is queued (or everything was discarded): nothing may follow it. */
     private boolean lastQueued;
 
-    SendQueue(Owner owner, EventLoop loop) {
-        this.owner = owner;
+    SendQueue(Writer writer, EventLoop loop) {
+        this.writer = writer;
         this.loop = loop;
         this.config = loop.config();
     }
 
     /** From now on data may be queued, encoded by these extensions (empty: none); loop thread. */
-    void open(List<Extension> extensions) {
+    void open(List<Extension> extensions, Events sessionEvents) {
         encoders = extensions.isEmpty() ? null : extensions;
+        events = sessionEvents;
         accepting = true;
     }
 
@@ -197,7 +206,7 @@ final class SendQueue implements Runnable {
         if (loop.inLoop()) {
             drainInbox();
             append(frame);
-            owner.markDirty();
+            writer.markDirty();
         } else {
             inbox().add(frame);
             if (INBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
@@ -262,7 +271,7 @@ final class SendQueue implements Runnable {
         loop.metrics().droppedMessages.increment();
         if (config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE && SLOW_CONSUMER.compareAndSet(this, 0, 1)) {
             accepting = false; // from now on every send is DROPPED
-            owner.slowConsumer(queuedNow);
+            events.slowConsumer(queuedNow);
         }
         return SendResult.DROPPED;
     }
@@ -289,7 +298,7 @@ final class SendQueue implements Runnable {
     private void committed(int frameLength) {
         out.commit(frameLength);
         loop.metrics().messagesOut++;
-        owner.markDirty();
+        writer.markDirty();
     }
 
     /**
@@ -308,7 +317,7 @@ final class SendQueue implements Runnable {
     /** The bytes written into {@link #forcedRoom} are queued. */
     void commit(int length) {
         out.commit(length);
-        owner.markDirty();
+        writer.markDirty();
     }
 
     /** Copies a control frame (at most 127 bytes) into the write chunk, regardless of the limit. */
@@ -357,13 +366,30 @@ final class SendQueue implements Runnable {
         lastQueued = true;
     }
 
+    /** Queues the 101 of an accepted upgrade: straight into the write chunk (no array of its own) if it fits one. */
+    void switchingProtocols(HandshakeScratch scratch, HeaderMap requestFields, String subprotocol, String extensions,
+                            Map<String, String> extraHeaders) {
+        int length = HttpResponses.switchingProtocolsLength(subprotocol, extensions, extraHeaders);
+        if (length <= ChunkPool.CHUNK_SIZE) {
+            ByteBuffer chunk = forcedRoom(length);
+            HttpResponses.writeSwitchingProtocols(scratch, requestFields, subprotocol, extensions, extraHeaders,
+                    chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
+            commit(length);
+        } else {
+            byte[] response = new byte[length];
+            HttpResponses.writeSwitchingProtocols(scratch, requestFields, subprotocol, extensions, extraHeaders,
+                    response, 0, length);
+            raw(ByteBuffer.wrap(response));
+        }
+    }
+
     /** Queues HTTP response bytes. */
     void raw(ByteBuffer bytes) {
         long cost = OutboundQueue.costOf(bytes);
         QUEUED.getAndAdd(this, cost);
         loop.metrics().queuedBytes += cost;
         queue().add(bytes);
-        owner.markDirty();
+        writer.markDirty();
     }
 
     private OutboundQueue queue() {
@@ -424,7 +450,7 @@ final class SendQueue implements Runnable {
             // the flag after its reservation, so either we see its bytes here or its flag survives
             drainWanted = false;
             if (queued <= low) {
-                owner.drained();
+                events.drained();
             } else {
                 drainWanted = true;
             }
@@ -481,7 +507,7 @@ final class SendQueue implements Runnable {
     public void run() {
         INBOX_SCHEDULED.setVolatile(this, 0);
         drainInbox();
-        owner.markDirty();
+        writer.markDirty();
     }
 
     /** Moves the inbox into the outbound queue (dropping it if the close frame went before). */

@@ -258,10 +258,10 @@ public final class ServerEngine {
             return;
         }
         for (WebSocket ws : recipients) {
-            if (!(ws instanceof Connection connection) || connection.loop().engine() != this) {
+            if (!(ws instanceof Session recipient) || recipient.connection().loop().engine() != this) {
                 throw new IllegalArgumentException("not a connection of this server: " + ws);
             }
-            connection.offer(shared.duplicate());
+            recipient.connection().offer(shared.duplicate());
         }
     }
 

@@ -10,6 +10,11 @@ final class Timer implements Comparable<Timer> {
     interface Owner {
         /** The timer of this kind (the owner's own numbering) expired; loop thread. */
         void timerExpired(int kind);
+
+        /** {@link #timerExpired} threw; by default the loop's failure. */
+        default void timerFailed(RuntimeException error) {
+            throw error;
+        }
     }
 
     final long deadline;

@@ -1,8 +1,9 @@
 package dev.selkie.server;
 
 /**
- * What a connection's {@link Timer}s are for (the opening handshake's deadline is kept apart, see
- * {@link Deadlines}); {@link ConnectionTimers} holds at most one of each.
+ * What the timers of an open WebSocket are for; {@link ConnectionTimers} holds at most one of each.
+ * (The opening handshake's deadline is kept apart in {@link Deadlines}, and the linger after the
+ * last bytes is the {@link Connection}'s own.)
  */
 enum TimerKind {
     /** Check whether the connection received nothing for the idle timeout. */
@@ -12,9 +13,7 @@ enum TimerKind {
     /** The pong for the last keep-alive ping must have arrived by now. */
     PONG,
     /** The peer's close frame must have arrived by now. */
-    CLOSE,
-    /** The peer must have closed its side by now (after our response or final close frame). */
-    LINGER;
+    CLOSE;
 
     private static final TimerKind[] ALL = values();
 

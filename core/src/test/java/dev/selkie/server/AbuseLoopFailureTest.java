@@ -72,7 +72,7 @@ class AbuseLoopFailureTest extends ServerTestSupport {
         WebSocketServer server = start(builder().listener(recorder).failureHandler(reported::add));
         try (RawClient client = RawClient.open(server.port())) {
             await().until(() -> recorder.opened.size() == 1);
-            Connection connection = (Connection) recorder.opened.get(0);
+            Connection connection = ((Session) recorder.opened.get(0)).connection();
             AssertionError bug = new AssertionError("a bug in the loop");
             connection.loop().execute(() -> {
                 throw bug;

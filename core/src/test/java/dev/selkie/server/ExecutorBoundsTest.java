@@ -67,7 +67,7 @@ class ExecutorBoundsTest extends ServerTestSupport {
                 writer.setDaemon(true);
                 writer.start();
                 await().until(() -> recorder.opened.size() == 1);
-                Connection connection = (Connection) recorder.opened.get(0);
+                Session connection = (Session) recorder.opened.get(0);
                 await().atMost(Duration.ofSeconds(10)).until(() -> connection.dispatchPendingBytes() > HIGH);
                 // from then on the writer is held back: its messages wait in the sockets, not in our memory
                 long bound = HIGH + (64 << 10) + (1 << 20) + SerialDispatcher.CALL_OVERHEAD * 128L;
@@ -91,12 +91,20 @@ class ExecutorBoundsTest extends ServerTestSupport {
     @Test
     void aRejectingExecutorClosesTheConnectionAndStillReportsOnClose() throws Exception {
         AtomicBoolean reject = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         java.util.concurrent.Executor executor = task -> {
             if (reject.get()) {
                 throw new RejectedExecutionException("saturated");
             }
-            pool.execute(task);
+            running.incrementAndGet();
+            pool.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    running.decrementAndGet();
+                }
+            });
         };
         java.util.List<String> closeThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
         Recorder recorder = new Recorder(true) {
@@ -111,6 +119,8 @@ class ExecutorBoundsTest extends ServerTestSupport {
             try (RawClient client = RawClient.open(server.port())) {
                 client.sendText("accepted");
                 assertEquals("accepted", client.readFrame().text());
+                // once the connection's calls are done, its next call needs a new executor task: refused
+                await().until(() -> running.get() == 0);
                 reject.set(true);
                 client.sendText("rejected");
                 assertEquals(CloseCodes.INTERNAL_ERROR, client.readCloseCode());

@@ -199,7 +199,7 @@ class LifecycleTest extends ServerTestSupport {
         try (RawClient a = RawClient.open(server.port()); RawClient b = RawClient.open(server.port())) {
             await().until(() -> recorder.opened.size() == 2);
             for (WebSocket ws : recorder.opened) {
-                loopThreads.add(((Connection) ws).loop().thread().getName());
+                loopThreads.add(((Session) ws).connection().loop().thread().getName());
             }
             a.sendText("a");
             b.sendText("b");
@@ -215,13 +215,13 @@ class LifecycleTest extends ServerTestSupport {
         WebSocketServer server = start(builder().listener(recorder));
         try (RawClient client = RawClient.open(server.port())) { // returns once the 101 has arrived
             await().until(() -> recorder.opened.size() == 1);
-            Connection connection = (Connection) recorder.opened.get(0);
+            Connection connection = ((Session) recorder.opened.get(0)).connection();
             assertFalse(onLoop(connection, connection::holdsOutboundQueue), "after the 101");
-            assertFalse(onLoop(connection, connection::holdsProtocolState), "no frame yet");
+            assertFalse(onLoop(connection, () -> connection.session().holdsProtocolState()), "no frame yet");
             client.sendText("a");
             assertEquals("a", client.readFrame().text());
             assertFalse(onLoop(connection, connection::holdsOutboundQueue), "after the echo");
-            assertTrue(onLoop(connection, connection::holdsProtocolState), "decoding since the first frame");
+            assertTrue(onLoop(connection, () -> connection.session().holdsProtocolState()), "decoding since the first frame");
             client.sendText("b");
             assertEquals("b", client.readFrame().text());
         }
