@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The send side of one connection: what may be queued (reservation against the send-queue limit,
@@ -31,7 +30,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class SendQueue implements Runnable {
     private static final VarHandle QUEUED;
-    private static final VarHandle INBOX_SCHEDULED;
     private static final VarHandle SLOW_CONSUMER;
     private static final VarHandle INBOX;
 
@@ -39,9 +37,8 @@ final class SendQueue implements Runnable {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             QUEUED = lookup.findVarHandle(SendQueue.class, "queued", long.class);
-            INBOX_SCHEDULED = lookup.findVarHandle(SendQueue.class, "inboxScheduled", int.class);
             SLOW_CONSUMER = lookup.findVarHandle(SendQueue.class, "slowConsumer", int.class);
-            INBOX = lookup.findVarHandle(SendQueue.class, "inbox", ConcurrentLinkedQueue.class);
+            INBOX = lookup.findVarHandle(SendQueue.class, "inbox", Inbox.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -78,10 +75,8 @@ final class SendQueue implements Runnable {
     private volatile boolean accepting;
     /** Memory reserved by sends and not yet released by writes (inbox + outbound queue); any thread. */
     private volatile long queued;
-    @SuppressWarnings("unused") // through INBOX
-    private volatile ConcurrentLinkedQueue<ByteBuffer> inbox;
-    @SuppressWarnings("unused") // through INBOX_SCHEDULED
-    private volatile int inboxScheduled;
+    /** Frames sent from other threads on their way to the loop; made at the first. */
+    private volatile Inbox inbox;
     @SuppressWarnings("unused") // through SLOW_CONSUMER
     private volatile int slowConsumer;
     /** A send reported BACKPRESSURE: tell the owner at the low-water mark. Any thread. */
@@ -208,8 +203,7 @@ final class SendQueue implements Runnable {
             append(frame);
             writer.markDirty();
         } else {
-            inbox().add(frame);
-            if (INBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
+            if (inbox().add(frame)) {
                 loop.execute(this);
             }
         }
@@ -469,11 +463,7 @@ final class SendQueue implements Runnable {
             out = null;
         }
         pendingPong = null;
-        ConcurrentLinkedQueue<ByteBuffer> queue = inboxOrNull();
-        ByteBuffer frame;
-        while (queue != null && (frame = queue.poll()) != null) {
-            QUEUED.getAndAdd(this, -OutboundQueue.costOf(frame));
-        }
+        drainInbox(); // dropped, as lastQueued says
     }
 
     /** Whether an outbound queue is held (only while bytes wait to be written). */
@@ -484,40 +474,34 @@ final class SendQueue implements Runnable {
     // ------------------------------------------------------------------------------------------
     // The inbox
 
-    @SuppressWarnings("unchecked")
-    private ConcurrentLinkedQueue<ByteBuffer> inboxOrNull() {
-        return (ConcurrentLinkedQueue<ByteBuffer>) INBOX.getAcquire(this);
-    }
-
-    @SuppressWarnings("unchecked")
-    private ConcurrentLinkedQueue<ByteBuffer> inbox() {
-        ConcurrentLinkedQueue<ByteBuffer> queue = inboxOrNull();
-        if (queue == null) {
-            ConcurrentLinkedQueue<ByteBuffer> created = new ConcurrentLinkedQueue<>();
-            queue = (ConcurrentLinkedQueue<ByteBuffer>) INBOX.compareAndExchange(this, null, created);
-            if (queue == null) {
-                queue = created;
+    private Inbox inbox() {
+        Inbox current = inbox;
+        if (current == null) {
+            Inbox created = new Inbox();
+            current = (Inbox) INBOX.compareAndExchange(this, null, created);
+            if (current == null) {
+                current = created;
             }
         }
-        return queue;
+        return current;
     }
 
     /** Loop task: moves what other threads queued into the outbound queue. */
     @Override
     public void run() {
-        INBOX_SCHEDULED.setVolatile(this, 0);
+        inbox.draining();
         drainInbox();
         writer.markDirty();
     }
 
-    /** Moves the inbox into the outbound queue (dropping it if the close frame went before). */
+    /** Moves the inbox into the outbound queue, or drops it if the close frame went before. */
     private void drainInbox() {
-        ConcurrentLinkedQueue<ByteBuffer> queue = inboxOrNull();
-        if (queue == null) {
+        Inbox current = inbox;
+        if (current == null) {
             return;
         }
         ByteBuffer frame;
-        while ((frame = queue.poll()) != null) {
+        while ((frame = current.poll()) != null) {
             if (lastQueued) {
                 QUEUED.getAndAdd(this, -OutboundQueue.costOf(frame)); // raced with the close: dropped
             } else {
