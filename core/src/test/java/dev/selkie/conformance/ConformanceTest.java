@@ -1,11 +1,13 @@
 package dev.selkie.conformance;
 
-import static dev.selkie.conformance.RawClient.closePayload;
-import static dev.selkie.conformance.RawClient.frame;
+import static dev.selkie.testing.RawClient.closePayload;
+import static dev.selkie.testing.RawClient.frame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
+import dev.selkie.protocol.ServerFrames;
 import dev.selkie.WebSocketServer;
 import dev.selkie.testing.EchoServer;
 import java.io.ByteArrayOutputStream;
@@ -70,7 +72,7 @@ class ConformanceTest {
             try (RawClient c = RawClient.connect(port)) {
                 String text = ascii(length);
                 c.sendText(text);
-                RawClient.Frame f = c.readMessage();
+                ServerFrames.Frame f = c.readMessage();
                 assertEquals(1, f.opcode());
                 assertEquals(text, f.text());
                 closeNormally(c);
@@ -83,7 +85,7 @@ class ConformanceTest {
             try (RawClient c = RawClient.connect(port)) {
                 byte[] data = bytes(length, length);
                 c.send(true, 2, data);
-                RawClient.Frame f = c.readMessage();
+                ServerFrames.Frame f = c.readMessage();
                 assertEquals(2, f.opcode());
                 assertArrayEquals(data, f.payload());
                 closeNormally(c);
@@ -110,7 +112,7 @@ class ConformanceTest {
             try (RawClient c = RawClient.connect(port)) {
                 byte[] payload = bytes(length, 7);
                 c.send(true, 9, payload);
-                RawClient.Frame pong = c.read();
+                ServerFrames.Frame pong = c.read();
                 assertEquals(10, pong.opcode());
                 assertArrayEquals(payload, pong.payload());
                 closeNormally(c);
@@ -144,7 +146,7 @@ class ConformanceTest {
                 }
                 c.sendRaw(all.toByteArray());
                 for (int i = 0; i < 10; i++) {
-                    RawClient.Frame pong = c.read();
+                    ServerFrames.Frame pong = c.read();
                     assertEquals(10, pong.opcode());
                     assertEquals("ping " + i, pong.text());
                 }
@@ -208,7 +210,7 @@ class ConformanceTest {
                 c.send(false, 1, "frag".getBytes(StandardCharsets.UTF_8));
                 c.send(false, 0, "men".getBytes(StandardCharsets.UTF_8));
                 c.send(true, 0, "ted".getBytes(StandardCharsets.UTF_8));
-                RawClient.Frame f = c.readMessage();
+                ServerFrames.Frame f = c.readMessage();
                 assertEquals(1, f.opcode());
                 assertEquals("fragmented", f.text());
                 closeNormally(c);
@@ -221,10 +223,10 @@ class ConformanceTest {
                 c.send(false, 2, new byte[] {1, 2});
                 c.send(true, 9, "in between".getBytes(StandardCharsets.UTF_8));
                 c.send(true, 0, new byte[] {3});
-                RawClient.Frame pong = c.read();
+                ServerFrames.Frame pong = c.read();
                 assertEquals(10, pong.opcode());
                 assertEquals("in between", pong.text());
-                RawClient.Frame msg = c.readMessage();
+                ServerFrames.Frame msg = c.readMessage();
                 assertArrayEquals(new byte[] {1, 2, 3}, msg.payload());
                 closeNormally(c);
             }
@@ -356,7 +358,7 @@ class ConformanceTest {
         void emptyCloseIsAnsweredWithEmptyClose() throws IOException {
             try (RawClient c = RawClient.connect(port)) {
                 c.send(true, 8, new byte[0]);
-                RawClient.Frame f = c.read();
+                ServerFrames.Frame f = c.read();
                 assertEquals(8, f.opcode());
                 assertEquals(0, f.payload().length);
                 c.expectTcpClosed();

@@ -3,6 +3,7 @@ package dev.selkie.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
 import dev.selkie.WebSocketServer;
 import dev.selkie.protocol.ClientFrames;
 import java.io.ByteArrayOutputStream;

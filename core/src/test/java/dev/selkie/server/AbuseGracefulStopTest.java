@@ -3,6 +3,8 @@ package dev.selkie.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
+import dev.selkie.protocol.ServerFrames;
 import dev.selkie.CloseCodes;
 import dev.selkie.WebSocketServer;
 import dev.selkie.protocol.ClientFrames;
@@ -63,7 +65,7 @@ class AbuseGracefulStopTest extends ServerTestSupport {
                 client.write(message);
             }
             for (int received = 0; ; received++) {
-                RawClient.Frame frame = client.readFrame();
+                ServerFrames.Frame frame = client.readFrame();
                 if (frame.opcode() == Opcode.CLOSE) {
                     codes.add(frame.closeCode());
                     client.write(ClientFrames.close(frame.closeCode(), ""));

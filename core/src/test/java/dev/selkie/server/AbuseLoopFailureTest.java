@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
 import dev.selkie.CloseCodes;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketServer;

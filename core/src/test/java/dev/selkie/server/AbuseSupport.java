@@ -2,6 +2,7 @@ package dev.selkie.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.selkie.testing.RawClient;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

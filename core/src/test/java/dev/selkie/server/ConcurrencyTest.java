@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
+import dev.selkie.protocol.ServerFrames;
 import dev.selkie.CloseCodes;
 import dev.selkie.SendResult;
 import dev.selkie.WebSocket;
@@ -103,7 +105,7 @@ class ConcurrencyTest extends ServerTestSupport {
                 List<String> got = new ArrayList<>();
                 int expected = chosen.contains(client.socket.getLocalPort()) ? 3 : 2;
                 for (int n = 0; n < expected; n++) {
-                    RawClient.Frame frame = client.readFrame();
+                    ServerFrames.Frame frame = client.readFrame();
                     got.add(frame.opcode() == Opcode.BINARY ? "binary" + frame.payload().length : frame.text());
                 }
                 if (expected == 3) {
@@ -188,7 +190,7 @@ class ConcurrencyTest extends ServerTestSupport {
                 Thread reader = new Thread(() -> {
                     try {
                         while (true) {
-                            RawClient.Frame f = client.readFrame();
+                            ServerFrames.Frame f = client.readFrame();
                             if (f.opcode() == Opcode.CLOSE) {
                                 if (f.closeCode() == CloseCodes.GOING_AWAY) {
                                     sawGoingAway.incrementAndGet();
@@ -229,7 +231,7 @@ class ConcurrencyTest extends ServerTestSupport {
         WebSocketServer server = start(builder().listener(recorder));
         try (RawClient client = RawClient.open(server.port())) {
             client.sendText("grüße 👋");
-            RawClient.Frame frame = client.readFrame();
+            ServerFrames.Frame frame = client.readFrame();
             assertEquals("grüße 👋", new String(frame.payload(), StandardCharsets.UTF_8));
         }
     }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpRequest;

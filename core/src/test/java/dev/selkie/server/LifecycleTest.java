@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
+import dev.selkie.protocol.ServerFrames;
 import dev.selkie.CloseCodes;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
@@ -47,7 +49,7 @@ class LifecycleTest extends ServerTestSupport {
             Thread stopper = new Thread(() -> server.stop(Duration.ofSeconds(5)));
             stopper.start();
             for (RawClient client : clients) {
-                RawClient.Frame close = client.readFrame();
+                ServerFrames.Frame close = client.readFrame();
                 assertEquals(Opcode.CLOSE, close.opcode());
                 assertEquals(CloseCodes.GOING_AWAY, close.closeCode());
                 client.write(ClientFrames.frame(Opcode.CLOSE).payload(new byte[] {0x03, (byte) 0xE9}).build());
@@ -185,7 +187,7 @@ class LifecycleTest extends ServerTestSupport {
             assertThrows(IllegalArgumentException.class, () -> ws.close(1000, "é".repeat(62)));
             assertThrows(IllegalArgumentException.class, () -> ws.ping(java.nio.ByteBuffer.allocate(126)));
             ws.close(1000, "x".repeat(123));
-            RawClient.Frame close = client.readFrame();
+            ServerFrames.Frame close = client.readFrame();
             assertEquals(1000, close.closeCode());
             assertEquals(123, close.closeReason().length());
         }
@@ -254,7 +256,7 @@ class LifecycleTest extends ServerTestSupport {
             int nextLoop = 0;
             int nextOther = 0;
             while (nextLoop < count || nextOther < count) {
-                RawClient.Frame frame = client.readFrame();
+                ServerFrames.Frame frame = client.readFrame();
                 String text = frame.text();
                 if (text.startsWith("t")) {
                     assertEquals("t" + nextOther++, text);

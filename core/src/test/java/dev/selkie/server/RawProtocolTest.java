@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
+import dev.selkie.protocol.ServerFrames;
 import dev.selkie.CloseCodes;
 import dev.selkie.HttpResponse;
 import dev.selkie.WebSocketServer;
@@ -38,10 +40,10 @@ class RawProtocolTest extends ServerTestSupport {
             assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
             assertTrue(head.contains("Sec-WebSocket-Accept: " + RawClient.ACCEPT), head);
             assertTrue(!head.contains("Sec-WebSocket-Extensions"), head);
-            RawClient.Frame pong = client.readFrame();
+            ServerFrames.Frame pong = client.readFrame();
             assertEquals(Opcode.PONG, pong.opcode());
             assertEquals("p", pong.text());
-            RawClient.Frame echo = client.readFrame();
+            ServerFrames.Frame echo = client.readFrame();
             assertEquals(Opcode.TEXT, echo.opcode());
             assertEquals("Hello ✓", echo.text());
         }
@@ -108,7 +110,7 @@ class RawProtocolTest extends ServerTestSupport {
         WebSocketServer server = echoServer(recorder);
         try (RawClient client = RawClient.open(server.port())) {
             client.write(ClientFrames.frame(Opcode.CLOSE).payload(new byte[] {0x0F, (byte) 0xA0, 'o', 'k'}).build());
-            RawClient.Frame echo = client.readFrame();
+            ServerFrames.Frame echo = client.readFrame();
             assertEquals(Opcode.CLOSE, echo.opcode());
             assertEquals(4000, echo.closeCode());
             assertTrue(client.closedByServer());
@@ -255,12 +257,12 @@ class RawProtocolTest extends ServerTestSupport {
         WebSocketServer server = start(builder().listener(new Recorder(true)).outgoingFragmentSize(4));
         try (RawClient client = RawClient.open(server.port())) {
             client.sendText("abcdefghij");
-            RawClient.Frame first = client.readFrame();
+            ServerFrames.Frame first = client.readFrame();
             assertEquals(Opcode.TEXT, first.opcode());
             assertEquals("abcd", first.text());
-            RawClient.Frame second = client.readFrame();
+            ServerFrames.Frame second = client.readFrame();
             assertEquals(Opcode.CONTINUATION, second.opcode());
-            RawClient.Frame third = client.readFrame();
+            ServerFrames.Frame third = client.readFrame();
             assertTrue(third.fin());
             assertArrayEquals("efghij".getBytes(StandardCharsets.US_ASCII),
                     (second.text() + third.text()).getBytes(StandardCharsets.US_ASCII));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
+import dev.selkie.protocol.ServerFrames;
 import dev.selkie.CloseCodes;
 import dev.selkie.SendResult;
 import dev.selkie.SlowConsumerPolicy;
@@ -121,7 +123,7 @@ class SlowConsumerTest extends ServerTestSupport {
             assertEquals(drops, server.metrics().droppedMessages());
             assertTrue(ws.isOpen());
             for (long i = 0; i < queuedMessages; i++) {
-                RawClient.Frame frame = slow.readFrame();
+                ServerFrames.Frame frame = slow.readFrame();
                 assertEquals(Opcode.TEXT, frame.opcode());
                 assertEquals(MESSAGE, frame.text());
             }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.testing.RawClient;
+import dev.selkie.protocol.ServerFrames;
 import dev.selkie.CloseCodes;
 import dev.selkie.WebSocketServer;
 import dev.selkie.protocol.Opcode;
@@ -87,7 +89,7 @@ class TimersTest extends ServerTestSupport {
             // the client reads nothing and answers nothing
             await().atMost(Duration.ofSeconds(5)).until(() -> recorder.closed.size() == 1);
             assertEquals(CloseCodes.ABNORMAL_CLOSURE, recorder.closed.get(0).code());
-            RawClient.Frame ping = client.readFrame();
+            ServerFrames.Frame ping = client.readFrame();
             assertEquals(Opcode.PING, ping.opcode());
             assertTrue(client.closedByServer());
         }

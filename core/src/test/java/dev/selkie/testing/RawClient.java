@@ -1,0 +1,300 @@
+package dev.selkie.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.selkie.protocol.ClientFrames;
+import dev.selkie.protocol.ClientHandshake;
+import dev.selkie.protocol.HttpResponseParser;
+import dev.selkie.protocol.Opcode;
+import dev.selkie.protocol.ServerFrames;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The tests' one raw-socket WebSocket client, built on the protocol core's client role: the
+ * opening handshake is {@link ClientHandshake}'s (its request, and its checks of the 101), and
+ * server frames are decoded by {@link ServerFrames} (the core's frame decoder in the client role,
+ * with the shortest-length check). It writes exactly the bytes a test asks for (masked frames,
+ * broken frames, byte-at-a-time, raw HTTP), and every read is bounded by a socket timeout, so every
+ * test ends by itself.
+ */
+public final class RawClient implements Closeable {
+    /** The key of RFC 6455's example handshake, used by every request this client writes. */
+    public static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    /** Its accept key. */
+    public static final String ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+    /** The socket, for options and local ports. */
+    public final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final ServerFrames.Reader frames = new ServerFrames.Reader(0);
+    private final ArrayDeque<ServerFrames.Frame> decoded = new ArrayDeque<>();
+
+    public RawClient(int port) throws IOException {
+        this(port, 10_000);
+    }
+
+    public RawClient(int port, int readTimeoutMillis) throws IOException {
+        this(port, readTimeoutMillis, 0);
+    }
+
+    /** @param receiveBuffer SO_RCVBUF to set before connecting (a small one makes a slow reader); 0 for the default */
+    public RawClient(int port, int readTimeoutMillis, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.setSoTimeout(readTimeoutMillis);
+        in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+        out = socket.getOutputStream();
+    }
+
+    private static ClientHandshake handshake(String path, String... extraHeaders) {
+        return new ClientHandshake("localhost", path, Base64.getDecoder().decode(KEY), List.of(), List.of(),
+                List.of(extraHeaders));
+    }
+
+    /** An upgrade request for {@code path} with extra header lines (each without CRLF), as {@link ClientHandshake} writes it. */
+    public static String upgradeRequest(String path, String... extraHeaders) {
+        ByteBuffer request = handshake(path, extraHeaders).request();
+        byte[] bytes = new byte[request.remaining()];
+        request.get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Connects, upgrades, and checks the 101. */
+    public static RawClient open(int port, String... extraHeaders) throws IOException {
+        return open(new RawClient(port), extraHeaders);
+    }
+
+    /** Connects and upgrades (the conformance suite's name for {@link #open(int, String...)}). */
+    public static RawClient connect(int port) throws IOException {
+        return open(port);
+    }
+
+    /** Upgrades an unconnected client and checks the 101 as a client must (RFC 6455 section 4.1). */
+    public static RawClient open(RawClient client, String... extraHeaders) throws IOException {
+        ClientHandshake handshake = handshake("/", extraHeaders);
+        client.write(upgradeRequest("/", extraHeaders));
+        String head = client.readHead();
+        HttpResponseParser parser = new HttpResponseParser(16 << 10, 100);
+        ByteBuffer bytes = ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(HttpResponseParser.Status.DONE, parser.feed(bytes), head);
+        ClientHandshake.Outcome outcome = handshake.check(parser.head());
+        assertTrue(outcome.upgraded(), outcome.error() + ": " + head);
+        return client;
+    }
+
+    public RawClient write(String ascii) throws IOException {
+        return write(ascii.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public RawClient write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** Writes in pieces of {@code chunk} bytes, one write call each. */
+    public RawClient writeSplit(byte[] bytes, int chunk) throws IOException {
+        for (int i = 0; i < bytes.length; i += chunk) {
+            out.write(bytes, i, Math.min(chunk, bytes.length - i));
+            out.flush();
+        }
+        return this;
+    }
+
+    /** Writes every byte in its own write call (and TCP segment, with TCP_NODELAY). */
+    public void sendBytewise(byte[] bytes) throws IOException {
+        writeSplit(bytes, 1);
+    }
+
+    public RawClient sendText(String text) throws IOException {
+        return write(ClientFrames.frame(Opcode.TEXT).payload(text).build());
+    }
+
+    /** Sends one masked frame. */
+    public void send(boolean fin, int opcode, byte[] payload) throws IOException {
+        write(frame(fin, 0, opcode, payload));
+    }
+
+    public void sendRaw(byte[] bytes) throws IOException {
+        write(bytes);
+    }
+
+    private static final java.util.Random MASKS = new java.util.Random(6455);
+
+    /** One masked client frame; {@code rsv} is the three RSV bits as a number (4: RSV1). */
+    public static byte[] frame(boolean fin, int rsv, int opcode, byte[] payload) {
+        int key;
+        synchronized (MASKS) {
+            key = MASKS.nextInt();
+        }
+        return ClientFrames.frame(opcode).fin(fin).rsv(rsv << 4).payload(payload).mask(key).build();
+    }
+
+    /** The payload of a close frame. */
+    public static byte[] closePayload(int code, String reason) {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] p = new byte[2 + r.length];
+        p[0] = (byte) (code >>> 8);
+        p[1] = (byte) code;
+        System.arraycopy(r, 0, p, 2, r.length);
+        return p;
+    }
+
+    /** Reads an HTTP response head up to and including the blank line. */
+    public String readHead() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("EOF in response head: " + head);
+            }
+            head.write(b);
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
+                    ? matched + 1 : (b == '\r' ? 1 : 0);
+            if (head.size() > 64 << 10) {
+                throw new IOException("response head too long");
+            }
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads a whole HTTP response (head + Content-Length body). */
+    public HttpReply readResponse() throws IOException {
+        String head = readHead();
+        int status = Integer.parseInt(head.substring(9, 12));
+        int length = 0;
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return new HttpReply(status, head, new String(in.readNBytes(length), StandardCharsets.UTF_8));
+    }
+
+    /** An HTTP response. */
+    public record HttpReply(int status, String head, String body) {
+    }
+
+    /** Reads the next server frame. */
+    public ServerFrames.Frame readFrame() throws IOException {
+        byte[] buffer = new byte[4096];
+        while (decoded.isEmpty()) {
+            int available = Math.max(1, Math.min(buffer.length, in.available()));
+            int n = in.read(buffer, 0, available);
+            if (n < 0) {
+                throw new EOFException(frames.inFrame() ? "EOF in a frame" : "EOF");
+            }
+            decoded.addAll(frames.feed(ByteBuffer.wrap(buffer, 0, n)));
+        }
+        return decoded.poll();
+    }
+
+    /** The conformance suite's name for {@link #readFrame()}. */
+    public ServerFrames.Frame read() throws IOException {
+        return readFrame();
+    }
+
+    /** Reads a whole data message (reassembling fragments; control frames come as they are). */
+    public ServerFrames.Frame readMessage() throws IOException {
+        ServerFrames.Frame first = readFrame();
+        if (first.fin() || Opcode.isControl(first.opcode())) {
+            return first;
+        }
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(first.payload());
+        ServerFrames.Frame next;
+        do {
+            next = readFrame();
+            assertEquals(Opcode.CONTINUATION, next.opcode(), "expected a continuation");
+            all.writeBytes(next.payload());
+        } while (!next.fin());
+        return new ServerFrames.Frame(true, first.rsv(), first.opcode(), all.toByteArray());
+    }
+
+    /** Reads frames until a close frame; returns its code (1005 if none). */
+    public int readCloseCode() throws IOException {
+        while (true) {
+            ServerFrames.Frame frame = readFrame();
+            if (frame.opcode() == Opcode.CLOSE) {
+                return frame.closeCode();
+            }
+        }
+    }
+
+    /** Expects the server's close frame with {@code code} as the next frame, then the server closing TCP. */
+    public void expectClose(int code) throws IOException {
+        ServerFrames.Frame f = readFrame();
+        assertEquals(Opcode.CLOSE, f.opcode(), "expected a close frame, got opcode " + f.opcode());
+        assertEquals(code, f.closeCode(), "close code");
+        if (f.payload().length > 2) {
+            // the reason must be valid UTF-8
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(f.payload(), 2, f.payload().length - 2));
+        }
+        expectTcpClosed();
+    }
+
+    /** Expects the server to close the TCP connection (EOF) without sending anything more. */
+    public void expectTcpClosed() throws IOException {
+        assertTrue(decoded.isEmpty() && !frames.inFrame(), "expected EOF, got more frames");
+        try {
+            int b = in.read();
+            if (b >= 0) {
+                fail("expected EOF, got more data: first byte " + b);
+            }
+        } catch (SocketException e) {
+            // reset by the server after it closed: also a closed connection
+        } catch (SocketTimeoutException e) {
+            fail("server did not close the TCP connection");
+        }
+    }
+
+    /** Whether the server closed the TCP connection (EOF or reset), reading and discarding what comes before. */
+    public boolean closedByServer() throws IOException {
+        try {
+            byte[] buf = new byte[4096];
+            while (true) {
+                if (in.read(buf) < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketException e) {
+            return true; // reset
+        }
+    }
+
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    public InputStream input() {
+        return in;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
