@@ -31,7 +31,7 @@ final class ConnectionHarness {
     final EventLoop loop;
     final FakeTransport transport = new FakeTransport();
     final Connection connection;
-    private final ServerFrames.Reader reader = new ServerFrames.Reader(0);
+    private ServerFrames.Reader reader = new ServerFrames.Reader(0);
     private boolean headRead;
 
     ConnectionHarness(Consumer<TestConfig> configure) throws IOException {
@@ -46,6 +46,12 @@ final class ConnectionHarness {
         loop = EventLoop.detached(engine, clock);
         connection = loop.attach(transport);
         connection.register(null);
+    }
+
+    /** From now on, server frames may carry these RSV bits (an extension was negotiated). */
+    ConnectionHarness allowRsv(int bits) {
+        reader = new ServerFrames.Reader(bits);
+        return this;
     }
 
     /** Sends the RFC example's upgrade request and checks the 101 as a client must. */

@@ -96,6 +96,21 @@ class LifecycleTest extends ServerTestSupport {
     }
 
     @Test
+    void anUnresolvableHostFailsStartWithAnIoExceptionAndLeavesNoThread() throws Exception {
+        ServerConfig config = new TestConfig(new Recorder(false)).build();
+        ServerEngine engine = new ServerEngine(new ServerConfig(java.net.InetSocketAddress.createUnresolved(
+                "no-such-host.invalid", 0), config.listener(), config.interceptor(), config.httpHandler(),
+                config.subprotocols(), config.maxMessageSize(), config.maxHandshakeSize(), config.maxHttpBodySize(),
+                config.maxConnections(), config.outgoingFragmentSize(), config.highWaterMark(), config.lowWaterMark(),
+                config.sendQueueLimit(), config.slowConsumerPolicy(), config.handshakeTimeout(), config.idleTimeout(),
+                config.closeTimeout(), config.pingInterval(), config.pongTimeout(), null, 1, 16, true, null,
+                java.util.List.of()));
+        java.io.IOException e = assertThrows(java.io.IOException.class, engine::start);
+        assertTrue(e.getMessage().contains("no-such-host.invalid"), e.getMessage());
+        awaitNoSelkieThreads();
+    }
+
+    @Test
     void bindFailureIsReportedAndLeavesNoThread() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             WebSocketServer server = builder().port(taken.getLocalPort()).listener(new Recorder(false)).build();
