@@ -103,7 +103,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
 
     private HandshakeStage stage() {
         if (handshake == null) {
-            handshake = loop.takeStage(this); // from the request's first byte only
+            handshake = loop.pools().takeStage(this); // from the request's first byte only
         }
         return handshake;
     }
@@ -149,10 +149,10 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
 
     @Override
     public void handshakeDone(HandshakeOutcome outcome) {
-        loop.recycle(handshake); // its last step was to call us, and nothing else holds it
+        loop.pools().recycle(handshake); // its last step was to call us, and nothing else holds it
         handshake = null;
         if (outcome instanceof HandshakeOutcome.Upgrade upgrade) {
-            send.switchingProtocols(loop.handshakeScratch(), upgrade.request().fields(), upgrade.subprotocol(),
+            send.switchingProtocols(loop.pools().handshakeScratch(), upgrade.request().fields(), upgrade.subprotocol(),
                     Extensions.answer(upgrade.extensions()), upgrade.extraHeaders());
             session = new Session(this, send, upgrade);
             state = ConnectionState.OPEN;

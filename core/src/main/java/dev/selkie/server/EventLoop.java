@@ -1,6 +1,5 @@
 package dev.selkie.server;
 
-import dev.selkie.protocol.HandshakeScratch;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -18,9 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One event-loop thread: a {@link Selector}, the connections registered with it, a task queue for
- * other threads, its {@link Deadlines}, one read buffer shared by all its connections, spare write
- * chunks, queues and handshake stages, its topic subscriptions and its counters. One loop also
- * serves the {@link Acceptor}.
+ * other threads, its {@link Deadlines}, what it lends its connections ({@link LoopPools}), its topic
+ * subscriptions and its counters. One loop also serves the {@link Acceptor}.
  *
  * <p>One turn: select (until the next deadline, or not at all when work is pending) → handle ready
  * keys (reads feed the protocol, which may queue frames) → run tasks from other threads → run what
@@ -31,12 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EventLoop implements Runnable, Timer.Owner {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
-    private static final int READ_BUFFER_SIZE = 64 << 10;
     private static final int MAX_TASKS_PER_TURN = 16_384;
-    /** Spare outbound queues kept per loop (each about 100 bytes while its ring is small). */
-    private static final int MAX_SPARE_QUEUES = 256;
-    /** Spare handshake stages kept per loop (one is enough unless handshakes overlap). */
-    private static final int MAX_SPARE_STAGES = 64;
 
     private final ServerEngine engine;
     private final ServerConfig config;
@@ -52,15 +45,7 @@ final class EventLoop implements Runnable, Timer.Owner {
     private final Deadlines deadlines = new Deadlines();
     /** The selector's callback, made once (a method reference per select would be garbage). */
     private final Consumer<SelectionKey> onKey = this::onKey;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
-    /** SHA-1 and scratch arrays for the 101 answers of this loop's handshakes (loop thread only). */
-    private final HandshakeScratch handshakeScratch = new HandshakeScratch();
-    /** Write chunks that small frames sent on this loop are encoded into. */
-    private final ChunkPool chunks = new ChunkPool();
-    /** Empty outbound queues, so that a connection holds one only while it has bytes to write. */
-    private final SparePool<OutboundQueue> queues = new SparePool<>(MAX_SPARE_QUEUES, () -> new OutboundQueue(chunks));
-    /** Handshake stages (with their request parsers) of connections that opened, for the next ones. */
-    private final SparePool<HandshakeStage> stages;
+    private final LoopPools pools;
     private final LoopMetrics metrics = new LoopMetrics();
     private final TopicRegistry topics = new TopicRegistry();
     private Connection[] connections = new Connection[64];
@@ -84,7 +69,7 @@ final class EventLoop implements Runnable, Timer.Owner {
         this.clock = clock;
         this.now = clock.nanoTime();
         this.selector = Selector.open();
-        this.stages = new SparePool<>(MAX_SPARE_STAGES, () -> new HandshakeStage(config, this));
+        this.pools = new LoopPools(config, this);
         if (threaded) {
             this.thread = new Thread(this, "selkie-loop-" + id);
             this.thread.setDaemon(false);
@@ -120,36 +105,9 @@ final class EventLoop implements Runnable, Timer.Owner {
         return deadlines;
     }
 
-    ByteBuffer readBuffer() {
-        return readBuffer;
-    }
-
-    /** The loop's handshake scratch; use it on the loop thread only. */
-    HandshakeScratch handshakeScratch() {
-        return handshakeScratch;
-    }
-
-    /** An empty outbound queue, reused if one is spare; loop thread only. */
-    OutboundQueue takeQueue() {
-        return queues.take();
-    }
-
-    /** Takes back a queue that is empty and no longer referenced by its connection; loop thread only. */
-    void recycle(OutboundQueue queue) {
-        queues.give(queue);
-    }
-
-    /** A handshake stage for {@code host}: a spare one, or a new one; loop thread only. */
-    HandshakeStage takeStage(HandshakeStage.Host host) {
-        HandshakeStage stage = stages.take();
-        stage.reset(host);
-        return stage;
-    }
-
-    /** Takes back the stage of a connection that has just opened; it must be unreachable for the connection. */
-    void recycle(HandshakeStage stage) {
-        stage.reset(null);
-        stages.give(stage);
+    /** What the loop lends its connections (buffers, queues, stages). */
+    LoopPools pools() {
+        return pools;
     }
 
     /** The loop's clock, read after each select. */
@@ -319,7 +277,7 @@ final class EventLoop implements Runnable, Timer.Owner {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
-            attach(new PlainTransport(channel, remote, readBuffer, metrics)).register(selector);
+            attach(new PlainTransport(channel, remote, pools.readBuffer(), metrics)).register(selector);
         } catch (IOException e) {
             log.debug("could not register an accepted connection: {}", e.toString());
             close(channel);

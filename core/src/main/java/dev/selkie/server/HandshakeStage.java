@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * headers but breaks their rules is answered 400, or 426 for another version) from a plain request,
  * and hands it to the {@link UpgradeNegotiation} or the {@link HttpExchange}; keeps the bytes that
  * arrive while an interceptor decides. It never touches the connection's state: the connection
- * acts on the outcome. The loop reuses stages across connections ({@link EventLoop#takeStage}), so a
+ * acts on the outcome. The loop reuses stages across connections ({@link LoopPools#takeStage}), so a
  * handshake makes no parser of its own. Loop thread only.
  */
 final class HandshakeStage {
@@ -115,7 +115,7 @@ final class HandshakeStage {
     }
 
     private void onHead(RequestHead head) {
-        HandshakeCheck check = Handshake.check(head, loop.handshakeScratch());
+        HandshakeCheck check = Handshake.check(head, loop.pools().handshakeScratch());
         if (check.kind() != HandshakeCheck.Kind.REJECT && loop.engine().overCapacity()) {
             log.debug("refusing {}: {} connections open", host.remoteAddress(), config.maxConnections());
             done(new HandshakeOutcome.Respond(HttpResponses.response(503, Map.of("Retry-After", "1"),

@@ -17,16 +17,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The send side of one connection: what may be queued (reservation against the send-queue limit,
- * the slow-consumer policy), the inbox through which other threads hand frames to the loop, the
- * outbound queue with its write chunks, the answer to the latest ping, and the backpressure
- * notifications. {@link #queued} is the one count of what is queued, in the memory terms of {@link
- * OutboundQueue#cost()}; the loop's metrics get the same figures.
+ * The send side of one connection: reservation against the send-queue limit and the slow-consumer
+ * policy, the {@link Inbox} from other threads, the outbound queue with its write chunks, the answer
+ * to the latest ping, and backpressure. {@link #queued} is the one count of what is queued, in the
+ * memory terms of {@link OutboundQueue#cost()}; the loop's metrics get the same figures.
  *
  * <p>Any thread may send: a frame is encoded on the caller's thread, room is reserved with one
- * compare-and-set, and the frame reaches the loop directly (on the loop thread) or through a
- * lock-free inbox and one coalesced wake-up. A small frame sent on the loop thread is encoded
- * straight into the queue's write chunk. Everything else is loop thread only.
+ * compare-and-set, and the frame reaches the loop directly or through the inbox. A small frame sent
+ * on the loop thread is encoded straight into the write chunk. The rest is loop thread only.
  */
 final class SendQueue implements Runnable {
     private static final VarHandle QUEUED;
@@ -128,21 +126,13 @@ final class SendQueue implements Runnable {
         if (encoders != null) {
             return encoded(Opcode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
         }
-        int fragmentSize = config.outgoingFragmentSize();
         if (text.length() <= ChunkPool.CHUNK_SIZE && loop.inLoop()) { // UTF-8 needs at least a byte per char
             int length = FrameEncoder.textLength(text);
-            int frameLength = FrameEncoder.headerSize(length) + length;
-            if ((fragmentSize <= 0 || length <= fragmentSize) && frameLength <= ChunkPool.CHUNK_SIZE) {
-                SendResult reserved = reserveRoom(frameLength);
-                if (reserved != SendResult.DROPPED) {
-                    ByteBuffer chunk = out.room(frameLength);
-                    FrameEncoder.writeText(text, length, chunk.array(), chunk.arrayOffset() + chunk.limit());
-                    committed(frameLength);
-                }
-                return reserved;
+            if (fitsAChunk(length)) {
+                return inChunk(FrameEncoder.headerSize(length) + length, text, length, null);
             }
         }
-        return offer(FrameEncoder.text(text, fragmentSize));
+        return offer(FrameEncoder.text(text, config.outgoingFragmentSize()));
     }
 
     SendResult binary(ByteBuffer data) {
@@ -152,19 +142,36 @@ final class SendQueue implements Runnable {
         if (encoders != null) {
             return encoded(Opcode.BINARY, data);
         }
-        int fragmentSize = config.outgoingFragmentSize();
         int length = data.remaining();
-        int frameLength = FrameEncoder.headerSize(length) + length;
-        if ((fragmentSize <= 0 || length <= fragmentSize) && frameLength <= ChunkPool.CHUNK_SIZE && loop.inLoop()) {
-            SendResult reserved = reserveRoom(frameLength);
-            if (reserved != SendResult.DROPPED) {
-                ByteBuffer chunk = out.room(frameLength);
-                FrameEncoder.writeFrame(Opcode.BINARY, data, chunk.array(), chunk.arrayOffset() + chunk.limit());
-                committed(frameLength);
-            }
-            return reserved;
+        if (fitsAChunk(length) && loop.inLoop()) {
+            return inChunk(FrameEncoder.headerSize(length) + length, null, 0, data);
         }
-        return offer(FrameEncoder.message(Opcode.BINARY, data, fragmentSize));
+        return offer(FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()));
+    }
+
+    /** Whether a message of this payload size is sent as one frame that fits a write chunk. */
+    private boolean fitsAChunk(int payloadLength) {
+        int fragmentSize = config.outgoingFragmentSize();
+        return (fragmentSize <= 0 || payloadLength <= fragmentSize)
+                && FrameEncoder.headerSize(payloadLength) + payloadLength <= ChunkPool.CHUNK_SIZE;
+    }
+
+    /** Loop thread: encodes one small data frame (text, or else binary) straight into the write chunk. */
+    private SendResult inChunk(int frameLength, String text, int textLength, ByteBuffer data) {
+        SendResult reserved = reserveRoom(frameLength);
+        if (reserved != SendResult.DROPPED) {
+            ByteBuffer chunk = out.room(frameLength);
+            int at = chunk.arrayOffset() + chunk.limit();
+            if (text != null) {
+                FrameEncoder.writeText(text, textLength, chunk.array(), at);
+            } else {
+                FrameEncoder.writeFrame(Opcode.BINARY, data, chunk.array(), at);
+            }
+            out.commit(frameLength);
+            loop.metrics().messagesOut++;
+            writer.markDirty();
+        }
+        return reserved;
     }
 
     /** A data message through the negotiated extensions: encoded by those that take it, with their RSV bits. */
@@ -227,7 +234,9 @@ final class SendQueue implements Runnable {
         if (reserved != SendResult.DROPPED) {
             ByteBuffer chunk = out.room(length);
             frame.get(frame.position(), chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
-            committed(length);
+            out.commit(length);
+            loop.metrics().messagesOut++;
+            writer.markDirty();
         }
         return reserved;
     }
@@ -276,7 +285,7 @@ final class SendQueue implements Runnable {
     /**
      * Reserves, against the send-queue limit, what room for a small data frame in the outbound
      * queue's write chunk costs (after anything other threads sent before); if not DROPPED, the
-     * caller takes {@code out.room(frameLength)}, writes the frame there and calls {@link #committed}.
+     * caller takes {@code out.room(frameLength)}, writes the frame there and commits it.
      */
     private SendResult reserveRoom(int frameLength) {
         drainInbox();
@@ -286,13 +295,6 @@ final class SendQueue implements Runnable {
             loop.metrics().queuedBytes += cost;
         }
         return reserved;
-    }
-
-    /** The data frame written into the chunk after {@link #reserveRoom} is queued. */
-    private void committed(int frameLength) {
-        out.commit(frameLength);
-        loop.metrics().messagesOut++;
-        writer.markDirty();
     }
 
     /**
@@ -330,11 +332,13 @@ final class SendQueue implements Runnable {
      *     took none of our bytes: it floods and should be closed
      */
     boolean pong(ByteBuffer payload, boolean writeBlocked) {
-        ByteBuffer frame = FrameEncoder.frame(Opcode.PONG, true, payload);
-        if (pendingPong != null || !controlFits(frame.remaining())) {
-            pendingPong = frame;
-        } else {
-            control(frame);
+        int length = 2 + payload.remaining();
+        if (pendingPong != null || !controlFits(length)) {
+            pendingPong = FrameEncoder.frame(Opcode.PONG, true, payload);
+        } else { // encoded straight into the write chunk: no frame object per ping
+            ByteBuffer chunk = forcedRoom(length);
+            FrameEncoder.writeFrame(Opcode.PONG, payload, chunk.array(), chunk.arrayOffset() + chunk.limit());
+            commit(length);
         }
         return writeBlocked && ++pingsWhileBlocked == MAX_PINGS_WHILE_BLOCKED;
     }
@@ -389,7 +393,7 @@ final class SendQueue implements Runnable {
     private OutboundQueue queue() {
         OutboundQueue queue = out;
         if (queue == null) {
-            queue = loop.takeQueue();
+            queue = loop.pools().takeQueue();
             out = queue;
         }
         return queue;
@@ -434,7 +438,7 @@ final class SendQueue implements Runnable {
         }
         boolean empty = out == null || out.isEmpty();
         if (empty && out != null) {
-            loop.recycle(out); // an idle connection holds no queue
+            loop.pools().recycle(out); // an idle connection holds no queue
             out = null;
             pingsWhileBlocked = 0;
         }
@@ -459,7 +463,7 @@ final class SendQueue implements Runnable {
         if (out != null) {
             out.clear();
             release(out.takeReleased());
-            loop.recycle(out);
+            loop.pools().recycle(out);
             out = null;
         }
         pendingPong = null;

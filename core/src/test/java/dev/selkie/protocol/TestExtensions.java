@@ -45,7 +45,7 @@ public final class TestExtensions {
     };
 
     /** The XOR extension with this key. */
-    public static final class Xor implements Extension {
+    public static class Xor implements Extension {
         final int key;
         /** How often {@link #release()} was called. */
         public int released;
