@@ -142,20 +142,23 @@ def resets(port, rnd):
 
 
 def slow_consumer(port, rnd):
-    s = upgraded(port)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: a small window
+    s.settimeout(5)
+    s.connect(("127.0.0.1", port))
+    s.sendall(upgrade_request())
     s.settimeout(1)
     message = frame(0x2, os.urandom(64 << 10))
     sent = 0
     deadline = time.time() + 10
     try:
-        while time.time() < deadline and sent < 400:
+        while time.time() < deadline and sent < 2000:
             s.sendall(message)
             sent += 1
     except OSError:
         pass
     reset(s)
-    return "slow consumer: %d x 64 KiB sent before the server closed it" % sent
+    return "slow consumer: %d x 64 KiB sent" % sent
 
 
 def header_bomb(port, rnd):
