@@ -23,6 +23,11 @@ import java.util.Map;
  *     reading the pongs (also counted under 1008 in {@code closesByCode})
  * @param fatalErrors fatal errors the server stopped for: an event loop that died, or a listener
  *     call that ran out of memory (see {@link WebSocketServer.Builder#failureHandler})
+ * @param receivedCompressedBytes payload bytes of the compressed messages received (permessage-deflate)
+ * @param receivedInflatedBytes what they inflated to
+ * @param sentUncompressedBytes payload bytes of the messages sent compressed, before compression
+ *     (a broadcast counts once per recipient, though it is compressed once)
+ * @param sentCompressedBytes what they were compressed to
  */
 public record ServerMetrics(
         long openConnections,
@@ -37,7 +42,11 @@ public record ServerMetrics(
         Map<Integer, Long> closesByCode,
         long pingRoundTripMicros,
         long controlFloods,
-        long fatalErrors) {
+        long fatalErrors,
+        long receivedCompressedBytes,
+        long receivedInflatedBytes,
+        long sentUncompressedBytes,
+        long sentCompressedBytes) {
 
     /** Copies the maps so the snapshot is immutable. */
     public ServerMetrics {

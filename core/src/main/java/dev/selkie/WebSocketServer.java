@@ -1,5 +1,7 @@
 package dev.selkie;
 
+import dev.selkie.protocol.ExtensionNegotiator;
+import dev.selkie.protocol.PerMessageDeflateNegotiator;
 import dev.selkie.server.ServerConfig;
 import dev.selkie.server.ServerEngine;
 import java.io.IOException;
@@ -191,6 +193,7 @@ public final class WebSocketServer {
         private int backlog = 1024;
         private boolean tcpNoDelay = true;
         private Consumer<Throwable> failureHandler;
+        private Compression compression = Compression.shared();
 
         private Builder() {
         }
@@ -389,6 +392,16 @@ public final class WebSocketServer {
             return this;
         }
 
+        /**
+         * Whether and how to accept permessage-deflate (RFC 7692) when a client offers it. Default
+         * {@link Compression#shared()}: no zlib state per connection, broadcasts compressed once;
+         * {@link Compression#off()} declines every offer.
+         */
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
         /** Builds the server (not started). */
         public WebSocketServer build() {
             if (listener == null) {
@@ -403,8 +416,16 @@ public final class WebSocketServer {
                     httpHandler, subprotocols, maxMessageSize, maxHandshakeSize, maxHttpBodySize, maxConnections,
                     outgoingFragmentSize, highWaterMark, lowWaterMark, limit, slowConsumerPolicy,
                     handshakeTimeout, idleTimeout, closeTimeout, pingInterval, pongTimeout, executor, loops,
-                    backlog, tcpNoDelay, failureHandler, List.of());
+                    backlog, tcpNoDelay, failureHandler, extensions());
             return new WebSocketServer(config);
+        }
+
+        private List<ExtensionNegotiator> extensions() {
+            if (!compression.enabled()) {
+                return List.of();
+            }
+            return List.of(new PerMessageDeflateNegotiator(compression.level(), compression.threshold(),
+                    compression.maxTakeoverConnections(), loops + 2));
         }
 
         private static int positive(int value, String name) {

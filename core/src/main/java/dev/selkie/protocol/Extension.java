@@ -50,6 +50,15 @@ public interface Extension {
      */
     ByteBuffer encode(int opcode, ByteBuffer payload);
 
+    /**
+     * A key under which what {@link #encode} makes may be shared by every connection whose extension
+     * has an equal key: the encoding depends on the message alone (a broadcast is then encoded once);
+     * null (the default) if it is this connection's own, e.g. because it keeps a context.
+     */
+    default Object shareKey() {
+        return null;
+    }
+
     /** The connection ended: releases what this extension holds (native memory). Idempotent. */
     default void release() {
     }

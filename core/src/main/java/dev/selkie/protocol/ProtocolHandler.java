@@ -51,4 +51,8 @@ public interface ProtocolHandler {
      * 123 UTF-8 bytes. Nothing may be sent after it.
      */
     void sendClose(int code, String reason);
+
+    /** An extension decoded a message of {@code encodedBytes} into {@code decodedBytes} (for metrics). */
+    default void decoded(int encodedBytes, int decodedBytes) {
+    }
 }

@@ -63,6 +63,9 @@ public final class WebSocketProtocol {
     private int utf8 = Utf8Validator.ACCEPT;
     /** RSV bits of the current data message's first frame: nonzero when an extension encoded it. */
     private int messageRsv;
+    /** Decoded bytes after which {@link #receive} returns, leaving the rest of its input. */
+    private long decodeBudget = Long.MAX_VALUE;
+    private long decodedThisReceive;
 
     /** A server's protocol without extensions. */
     public WebSocketProtocol(int maxMessageSize, ProtocolHandler handler) {
@@ -93,12 +96,15 @@ public final class WebSocketProtocol {
 
     /**
      * Consumes every byte in {@code in} (position moves to limit), keeping any partial frame
-     * internally, and reports complete messages and control frames to the handler. May unmask in
+     * internally, and reports complete messages and control frames to the handler; but once the
+     * messages extensions decoded in this call reach the {@link #decodeBudget}, it returns after the
+     * message that reached it and leaves the rest in {@code in}, for a later call. May unmask in
      * place, so {@code in} must be writable scratch space of the caller. In state CLOSED bytes are
      * ignored.
      */
     public void receive(ByteBuffer in) {
-        while (in.hasRemaining()) {
+        decodedThisReceive = 0;
+        while (in.hasRemaining() && decodedThisReceive < decodeBudget) {
             if (state == State.CLOSED) {
                 in.position(in.limit());
                 return;
@@ -270,6 +276,7 @@ public final class WebSocketProtocol {
      * last negotiated first; then delivered, or the connection fails (1009, 1007, or the extension's code).
      */
     private void decodeAndDeliver(int opcode, ByteBuffer encoded) {
+        int wireLength = encoded.remaining();
         ByteBuffer current = encoded;
         MessageSink out = null;
         int pending = messageRsv;
@@ -295,11 +302,22 @@ public final class WebSocketProtocol {
         if (out == null) {
             throw new IllegalStateException("RSV bits no extension claimed passed the decoder: " + messageRsv);
         }
+        decodedThisReceive += out.size();
+        handler.decoded(wireLength, out.size());
         if (opcode == Opcode.TEXT) {
             handler.onText(new String(out.array(), 0, out.size(), StandardCharsets.UTF_8));
         } else {
             handler.onBinary(ByteBuffer.wrap(out.take()));
         }
+    }
+
+    /**
+     * How many decoded bytes one {@link #receive} call may deliver before it returns with input left
+     * (at least one message is always delivered): a cap on the work one peer's decompression bomb
+     * makes per call. Default: no cap.
+     */
+    public void decodeBudget(long bytes) {
+        decodeBudget = bytes;
     }
 
     private void ping(byte[] payload) {

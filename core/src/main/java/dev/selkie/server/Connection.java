@@ -23,6 +23,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
     private static final long DEFAULT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int PAUSED_FOR_DECISION = 1;
     private static final int PAUSED_FOR_DISPATCH = 2;
+    private static final int PAUSED_FOR_BUDGET = 4;
 
     private final EventLoop loop;
     private final ServerConfig config;
@@ -35,6 +36,8 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
     /** The WebSocket side, from the opening on. */
     private Session session;
     private Timer lingerTimer;
+    /** Bytes read and not yet decoded, waiting for the next turn (see {@link #receiveLater}). */
+    private ByteBuffer pendingInput;
     /** Why reading is paused (bits; 0: read). */
     private int readPauses;
     private boolean dirty;
@@ -95,10 +98,39 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
             before = state;
             switch (before) {
                 case HANDSHAKE -> stage().feed(in);
-                case OPEN -> session.receive(in);
+                case OPEN -> {
+                    session.receive(in);
+                    if (in.hasRemaining() && state == ConnectionState.OPEN) {
+                        receiveLater(in); // the session's decode budget for this read is spent
+                    }
+                }
                 case DRAINING, LINGERING, CLOSED -> in.position(in.limit());
             }
         } while (in.hasRemaining() && state != before);
+    }
+
+    /**
+     * Keeps the rest of a read for the loop's next turn, not reading meanwhile: the session has
+     * decoded as much as one read may (a stream of compressed messages that inflate to a lot).
+     */
+    private void receiveLater(ByteBuffer rest) {
+        pendingInput = ByteBuffer.allocate(rest.remaining()).put(rest).flip();
+        pauseReading(PAUSED_FOR_BUDGET, true);
+        loop.execute(this::receivePending);
+    }
+
+    private void receivePending() {
+        ByteBuffer input = pendingInput;
+        pendingInput = null;
+        if (input != null && state == ConnectionState.OPEN) {
+            session.receive(input);
+            if (input.hasRemaining() && state == ConnectionState.OPEN) {
+                pendingInput = input;
+                loop.execute(this::receivePending);
+                return;
+            }
+        }
+        pauseReading(PAUSED_FOR_BUDGET, false);
     }
 
     private HandshakeStage stage() {
@@ -273,6 +305,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
         }
         transport.close();
         send.discard();
+        pendingInput = null;
         if (session != null) {
             session.socketClosed();
         }
@@ -333,14 +366,9 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
         }
     }
 
-    /** Queues a frame encoded once for many recipients (broadcast, publish). */
-    SendResult offerShared(ByteBuffer frame) {
-        return send.offerShared(frame);
-    }
-
-    /** Any thread: queues a complete data frame (a broadcast to given recipients). */
-    SendResult offer(ByteBuffer frame) {
-        return send.offer(frame);
+    /** A message for many recipients (broadcast, publish); {@code onLoop}: called on this connection's loop. */
+    SendResult offer(SharedMessage message, boolean onLoop) {
+        return send.offer(message, onLoop);
     }
 
     /** Whether an outbound queue is held (only while bytes wait to be written). */

@@ -311,17 +311,17 @@ final class EventLoop implements Runnable, Timer.Owner {
     }
 
     /** Queues the shared frame to every open connection of this loop; any thread. */
-    void broadcast(ByteBuffer frame) {
+    void broadcast(SharedMessage message) {
         if (inLoop()) {
-            broadcastHere(frame);
+            broadcastHere(message);
         } else {
-            execute(() -> broadcastHere(frame));
+            execute(() -> broadcastHere(message));
         }
     }
 
-    private void broadcastHere(ByteBuffer frame) {
+    private void broadcastHere(SharedMessage message) {
         for (int i = 0; i < connectionCount; i++) {
-            connections[i].offerShared(frame);
+            connections[i].offer(message, true);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.protocol.Extension;
 import dev.selkie.protocol.Handshake;
 import dev.selkie.protocol.HandshakeCheck;
 import dev.selkie.protocol.HttpRequestParser;
@@ -146,6 +147,8 @@ final class HandshakeStage {
                 Consumer<HandshakeOutcome> decided = outcome -> {
                     if (host == waiting && step == Step.DECIDING) { // not timed out or closed meanwhile
                         done(outcome);
+                    } else if (outcome instanceof HandshakeOutcome.Upgrade late) {
+                        late.extensions().forEach(Extension::release); // nobody will use them
                     }
                 };
                 if (negotiation.decide(head, host.remoteAddress(), decided) && step == Step.DECIDING) {

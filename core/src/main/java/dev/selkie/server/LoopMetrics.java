@@ -23,6 +23,12 @@ final class LoopMetrics {
     long controlFloods;
     long pingRoundTrips;
     final LongAdder droppedMessages = new LongAdder();
+    /** Outgoing messages an extension encoded (compressed): their payload bytes before and after. */
+    final LongAdder encodedBytesBefore = new LongAdder();
+    final LongAdder encodedBytesAfter = new LongAdder();
+    /** Incoming messages an extension decoded (inflated): their payload bytes before and after. */
+    long decodedBytesBefore;
+    long decodedBytesAfter;
     final Map<String, Long> rejectedHandshakes = new ConcurrentHashMap<>();
     final Map<Integer, Long> closesByCode = new ConcurrentHashMap<>();
 
@@ -32,6 +38,12 @@ final class LoopMetrics {
 
     void closed(int code) {
         closesByCode.merge(code, 1L, Long::sum);
+    }
+
+    /** Any thread: an outgoing message was encoded from {@code before} to {@code after} bytes. */
+    void encoded(long before, long after) {
+        encodedBytesBefore.add(before);
+        encodedBytesAfter.add(after);
     }
 
     void pingRoundTrip(long nanos) {

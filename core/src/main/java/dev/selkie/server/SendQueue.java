@@ -174,19 +174,49 @@ final class SendQueue implements Runnable {
         return reserved;
     }
 
-    /** A data message through the negotiated extensions: encoded by those that take it, with their RSV bits. */
+    /**
+     * A data message through the negotiated extensions: encoded by those that take it, with their
+     * RSV bits, and queued under one lock, so that an extension with a context of its own (deflate
+     * with context takeover) sees the messages in the order they go out, whichever threads send.
+     */
     private SendResult encoded(int opcode, ByteBuffer payload) {
-        ByteBuffer bytes = payload;
-        int rsv = 0;
-        for (int i = 0; i < encoders.size(); i++) {
-            Extension extension = encoders.get(i);
-            ByteBuffer changed = extension.encode(opcode, bytes);
-            if (changed != null) {
-                bytes = changed;
-                rsv |= extension.rsvBits();
+        synchronized (encoders) {
+            ByteBuffer bytes = payload;
+            int rsv = 0;
+            for (int i = 0; i < encoders.size(); i++) {
+                Extension extension = encoders.get(i);
+                ByteBuffer changed = extension.encode(opcode, bytes);
+                if (changed != null) {
+                    loop.metrics().encoded(bytes.remaining(), changed.remaining());
+                    bytes = changed;
+                    rsv |= extension.rsvBits();
+                }
             }
+            return offer(FrameEncoder.message(opcode, bytes, config.outgoingFragmentSize(), rsv));
         }
-        return offer(FrameEncoder.message(opcode, bytes, config.outgoingFragmentSize(), rsv));
+    }
+
+    /**
+     * A message for many recipients (broadcast, publish), queued as this connection takes it: the
+     * plain frames shared by all without extensions, the encoding shared by all whose extension's
+     * result depends on the message alone, or encoded here. Loop thread ({@code onLoop}) or any.
+     */
+    SendResult offer(SharedMessage message, boolean onLoop) {
+        if (!accepting) {
+            return SendResult.DROPPED;
+        }
+        ByteBuffer frames;
+        if (encoders == null) {
+            frames = message.plain();
+        } else if (encoders.size() == 1 && encoders.get(0).shareKey() != null) {
+            frames = message.encodedFor(encoders.get(0));
+            if (frames != message.plain()) {
+                loop.metrics().encoded(message.payloadLength(), message.encodedPayloadLength());
+            }
+        } else {
+            return encoded(message.opcode(), message.payload());
+        }
+        return onLoop ? offerShared(frames) : offer(frames.duplicate());
     }
 
     SendResult ping(ByteBuffer payload) {
@@ -222,10 +252,7 @@ final class SendQueue implements Runnable {
      * one is copied into the outbound queue's chunk (the copy the socket write would make anyway, and
      * no view object or extra buffer per recipient); a large one is queued as a view.
      */
-    SendResult offerShared(ByteBuffer frame) {
-        if (!accepting) {
-            return SendResult.DROPPED;
-        }
+    private SendResult offerShared(ByteBuffer frame) {
         int length = frame.remaining();
         if (length > ChunkPool.CHUNK_SIZE) {
             return offer(frame.duplicate());

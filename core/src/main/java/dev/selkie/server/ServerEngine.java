@@ -3,8 +3,7 @@ package dev.selkie.server;
 import dev.selkie.CloseCodes;
 import dev.selkie.ServerMetrics;
 import dev.selkie.WebSocket;
-import dev.selkie.protocol.FrameEncoder;
-import dev.selkie.protocol.Opcode;
+import dev.selkie.protocol.ExtensionNegotiator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -159,6 +158,9 @@ public final class ServerEngine {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        for (ExtensionNegotiator negotiator : config.extensions()) {
+            negotiator.close(); // the loops are done: no connection borrows their contexts any more
+        }
         log.debug("stopped {}", boundAddress);
         terminated.countDown();
     }
@@ -236,7 +238,7 @@ public final class ServerEngine {
      */
     public void broadcast(String text, Collection<? extends WebSocket> recipients) {
         Objects.requireNonNull(text, "text");
-        deliver(FrameEncoder.text(text, config.outgoingFragmentSize()), recipients);
+        deliver(SharedMessage.text(text, config.outgoingFragmentSize()), recipients);
     }
 
     /**
@@ -246,14 +248,13 @@ public final class ServerEngine {
      */
     public void broadcast(ByteBuffer data, Collection<? extends WebSocket> recipients) {
         Objects.requireNonNull(data, "data");
-        deliver(FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()), recipients);
+        deliver(SharedMessage.binary(data, config.outgoingFragmentSize()), recipients);
     }
 
-    private void deliver(ByteBuffer frame, Collection<? extends WebSocket> recipients) {
-        ByteBuffer shared = frame.asReadOnlyBuffer();
+    private void deliver(SharedMessage message, Collection<? extends WebSocket> recipients) {
         if (recipients == null) {
             for (EventLoop loop : loops) {
-                loop.broadcast(shared);
+                loop.broadcast(message);
             }
             return;
         }
@@ -261,7 +262,8 @@ public final class ServerEngine {
             if (!(ws instanceof Session recipient) || recipient.connection().loop().engine() != this) {
                 throw new IllegalArgumentException("not a connection of this server: " + ws);
             }
-            recipient.connection().offer(shared.duplicate());
+            Connection connection = recipient.connection();
+            connection.offer(message, connection.loop().inLoop());
         }
     }
 
@@ -277,7 +279,7 @@ public final class ServerEngine {
         if (subscriberCount(topic) == 0) {
             return 0;
         }
-        return publishFrame(topic, FrameEncoder.text(text, config.outgoingFragmentSize()));
+        return publish(topic, SharedMessage.text(text, config.outgoingFragmentSize()));
     }
 
     /** Queues a binary message to every subscriber of {@code topic}; encoded once. */
@@ -287,20 +289,19 @@ public final class ServerEngine {
         if (subscriberCount(topic) == 0) {
             return 0;
         }
-        return publishFrame(topic, FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()));
+        return publish(topic, SharedMessage.binary(data, config.outgoingFragmentSize()));
     }
 
-    private int publishFrame(String topic, ByteBuffer frame) {
-        ByteBuffer shared = frame.asReadOnlyBuffer();
+    private int publish(String topic, SharedMessage message) {
         int count = 0;
         for (EventLoop loop : loops) {
             if (loop.inLoop()) {
-                count += loop.topics().publish(topic, shared);
+                count += loop.topics().publish(topic, message);
             } else {
                 int subscribers = loop.topics().count(topic);
                 if (subscribers > 0) {
                     count += subscribers;
-                    loop.execute(() -> loop.topics().publish(topic, shared));
+                    loop.execute(() -> loop.topics().publish(topic, message));
                 }
             }
         }
@@ -329,6 +330,7 @@ public final class ServerEngine {
         long rttSum = 0;
         long rttCount = 0;
         long floods = 0;
+        long[] compression = new long[4];
         Map<String, Long> rejected = new HashMap<>();
         Map<Integer, Long> closes = new HashMap<>();
         for (EventLoop loop : loops) {
@@ -344,11 +346,16 @@ public final class ServerEngine {
             rttSum += m.pingRoundTripMicrosSum;
             rttCount += m.pingRoundTrips;
             floods += m.controlFloods;
+            compression[0] += m.decodedBytesBefore;
+            compression[1] += m.decodedBytesAfter;
+            compression[2] += m.encodedBytesBefore.sum();
+            compression[3] += m.encodedBytesAfter.sum();
             m.rejectedHandshakes.forEach((k, v) -> rejected.merge(k, v, Long::sum));
             m.closesByCode.forEach((k, v) -> closes.merge(k, v, Long::sum));
         }
         return new ServerMetrics(open, accepted, rejected, messagesIn, messagesOut, bytesIn, bytesOut,
-                Math.max(0, queued), dropped, closes, rttCount == 0 ? 0 : rttSum / rttCount, floods, failures.get());
+                Math.max(0, queued), dropped, closes, rttCount == 0 ? 0 : rttSum / rttCount, floods, failures.get(),
+                compression[0], compression[1], compression[2], compression[3]);
     }
 
     /** The loop for the next accepted connection; accepting thread only. */

@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
 final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, ListenerCalls.Owner,
         ConnectionTimers.Actions {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
+    /**
+     * Decoded (inflated) bytes one read may deliver before the rest of it waits for the loop's next
+     * turn, so that a peer's decompression bomb cannot keep the loop from its other connections.
+     */
+    static final long DECODE_BUDGET = 1 << 20;
 
     private final Connection connection;
     private final EventLoop loop;
@@ -92,6 +97,9 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     private WebSocketProtocol protocol() {
         if (protocol == null) {
             protocol = new WebSocketProtocol(Role.SERVER, config.maxMessageSize(), extensions, this);
+            if (!extensions.isEmpty()) {
+                protocol.decodeBudget(DECODE_BUDGET);
+            }
         }
         return protocol;
     }
@@ -124,6 +132,13 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     @Override
     public void onPing(ByteBuffer payload) {
         calls.ping(payload);
+    }
+
+    @Override
+    public void decoded(int encodedBytes, int decodedBytes) {
+        LoopMetrics metrics = loop.metrics();
+        metrics.decodedBytesBefore += encodedBytes;
+        metrics.decodedBytesAfter += decodedBytes;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.selkie.server;
 
 import dev.selkie.SendResult;
-import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -42,18 +41,18 @@ final class TopicRegistry {
     }
 
     /**
-     * Loop thread: queues the frame to every subscriber (see {@link Connection#offerShared}).
+     * Loop thread: queues the frame to every subscriber (see {@link Connection#offer(SharedMessage, boolean)}).
      *
      * @return the number of subscribers it was queued for
      */
-    int publish(String topic, ByteBuffer frame) {
+    int publish(String topic, SharedMessage message) {
         Subscribers subscribers = topics.get(topic);
         if (subscribers == null) {
             return 0;
         }
         int queued = 0;
         for (Connection connection : subscribers.connections) {
-            if (connection.offerShared(frame) != SendResult.DROPPED) {
+            if (connection.offer(message, true) != SendResult.DROPPED) {
                 queued++;
             }
         }
