@@ -1,5 +1,6 @@
 package dev.selkie.testing;
 
+import dev.selkie.Compression;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
@@ -12,7 +13,13 @@ public final class EchoServer {
 
     /** Starts an echo server on 127.0.0.1 and a free port, accepting messages up to {@code maxMessageSize}. */
     public static WebSocketServer start(int maxMessageSize) {
+        return start(maxMessageSize, Compression.shared());
+    }
+
+    /** The same, with this compression (the echo demo's default is the shared mode). */
+    public static WebSocketServer start(int maxMessageSize, Compression compression) {
         WebSocketServer server = WebSocketServer.builder()
+                .compression(compression)
                 .host("127.0.0.1")
                 .port(0)
                 .maxMessageSize(maxMessageSize)

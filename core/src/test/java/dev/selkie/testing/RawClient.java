@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.selkie.protocol.ClientFrames;
 import dev.selkie.protocol.ClientHandshake;
+import dev.selkie.protocol.ExtensionOffer;
+import dev.selkie.protocol.ExtensionsHeader;
 import dev.selkie.protocol.HttpResponseParser;
 import dev.selkie.protocol.Opcode;
 import dev.selkie.protocol.ServerFrames;
@@ -44,8 +46,10 @@ public final class RawClient implements Closeable {
     public final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final ServerFrames.Reader frames = new ServerFrames.Reader(0);
+    private ServerFrames.Reader frames = new ServerFrames.Reader(0);
     private final ArrayDeque<ServerFrames.Frame> decoded = new ArrayDeque<>();
+    /** The extensions the server accepted (an upgrade through {@link #openOffering}). */
+    private List<ExtensionOffer> accepted = List.of();
 
     public RawClient(int port) throws IOException {
         this(port, 10_000);
@@ -69,7 +73,11 @@ public final class RawClient implements Closeable {
     }
 
     private static ClientHandshake handshake(String path, String... extraHeaders) {
-        return new ClientHandshake("localhost", path, Base64.getDecoder().decode(KEY), List.of(), List.of(),
+        return handshake(path, List.of(), extraHeaders);
+    }
+
+    private static ClientHandshake handshake(String path, List<ExtensionOffer> offers, String... extraHeaders) {
+        return new ClientHandshake("localhost", path, Base64.getDecoder().decode(KEY), List.of(), offers,
                 List.of(extraHeaders));
     }
 
@@ -91,17 +99,44 @@ public final class RawClient implements Closeable {
         return open(port);
     }
 
+    /**
+     * Connects and upgrades offering these extensions ({@code Sec-WebSocket-Extensions} syntax, e.g.
+     * {@code permessage-deflate; client_max_window_bits}); {@link #accepted()} tells what the server
+     * accepted, and server frames may then carry RSV1.
+     */
+    public static RawClient openOffering(int port, String extensionOffers) throws IOException {
+        RawClient client = new RawClient(port);
+        List<ExtensionOffer> offers = ExtensionsHeader.parse(List.of(extensionOffers));
+        ClientHandshake handshake = handshake("/", offers);
+        ByteBuffer request = handshake.request();
+        byte[] bytes = new byte[request.remaining()];
+        request.get(bytes);
+        client.write(bytes);
+        client.accepted = client.checkUpgrade(handshake).extensions();
+        client.frames = new ServerFrames.Reader(client.accepted.isEmpty() ? 0 : 0x40);
+        return client;
+    }
+
+    /** The extensions the server accepted, in its answer's order. */
+    public List<ExtensionOffer> accepted() {
+        return accepted;
+    }
+
     /** Upgrades an unconnected client and checks the 101 as a client must (RFC 6455 section 4.1). */
     public static RawClient open(RawClient client, String... extraHeaders) throws IOException {
-        ClientHandshake handshake = handshake("/", extraHeaders);
         client.write(upgradeRequest("/", extraHeaders));
-        String head = client.readHead();
+        client.checkUpgrade(handshake("/", extraHeaders));
+        return client;
+    }
+
+    private ClientHandshake.Outcome checkUpgrade(ClientHandshake handshake) throws IOException {
+        String head = readHead();
         HttpResponseParser parser = new HttpResponseParser(16 << 10, 100);
         ByteBuffer bytes = ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(HttpResponseParser.Status.DONE, parser.feed(bytes), head);
         ClientHandshake.Outcome outcome = handshake.check(parser.head());
         assertTrue(outcome.upgraded(), outcome.error() + ": " + head);
-        return client;
+        return outcome;
     }
 
     public RawClient write(String ascii) throws IOException {
@@ -130,6 +165,24 @@ public final class RawClient implements Closeable {
 
     public RawClient sendText(String text) throws IOException {
         return write(ClientFrames.frame(Opcode.TEXT).payload(text).build());
+    }
+
+    /**
+     * Sends one message compressed (RSV1 on the first frame), in frames of at most {@code fragmentSize}
+     * payload bytes (0: one frame).
+     */
+    public void sendCompressed(int opcode, byte[] compressed, int fragmentSize) throws IOException {
+        int size = fragmentSize <= 0 ? Math.max(1, compressed.length) : fragmentSize;
+        ByteArrayOutputStream all = new ByteArrayOutputStream(compressed.length + 64);
+        int done = 0;
+        do {
+            int n = Math.min(size, compressed.length - done);
+            boolean last = done + n == compressed.length;
+            all.writeBytes(frame(last, done == 0 ? 4 : 0, done == 0 ? opcode : Opcode.CONTINUATION,
+                    java.util.Arrays.copyOfRange(compressed, done, done + n)));
+            done += n;
+        } while (done < compressed.length);
+        write(all.toByteArray());
     }
 
     /** Sends one masked frame. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class StatsSamplerTest {
     private static ServerMetrics metrics(long open, long in, long out, long bytesIn, long bytesOut, long queued,
                                          long dropped) {
-        return new ServerMetrics(open, 0, Map.of(), in, out, bytesIn, bytesOut, queued, dropped, Map.of(), 0, 0, 0);
+        return new ServerMetrics(open, 0, Map.of(), in, out, bytesIn, bytesOut, queued, dropped, Map.of(), 0, 0, 0, 0, 0, 0, 0);
     }
 
     private static long number(Map<String, Object> sample, String key) {
