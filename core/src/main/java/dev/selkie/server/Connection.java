@@ -116,7 +116,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
     private void receiveLater(ByteBuffer rest) {
         pendingInput = ByteBuffer.allocate(rest.remaining()).put(rest).flip();
         pauseReading(PAUSED_FOR_BUDGET, true);
-        loop.execute(this::receivePending);
+        loop.executeNextTurn(this::receivePending);
     }
 
     private void receivePending() {
@@ -126,7 +126,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
             session.receive(input);
             if (input.hasRemaining() && state == ConnectionState.OPEN) {
                 pendingInput = input;
-                loop.execute(this::receivePending);
+                loop.executeNextTurn(this::receivePending);
                 return;
             }
         }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,8 @@ final class EventLoop implements Runnable, Timer.Owner {
     private final Thread thread;
     private final Thread owner;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Work the loop gave itself for its next turn, after every other ready connection had its go. */
+    private final ArrayDeque<Runnable> nextTurn = new ArrayDeque<>();
     /** True while the loop is awake (or a wake-up is already on its way): no selector.wakeup() needed. */
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final Deadlines deadlines = new Deadlines();
@@ -157,6 +160,14 @@ final class EventLoop implements Runnable, Timer.Owner {
         }
     }
 
+    /**
+     * Runs {@code task} in the loop's next turn, after its select: the rest of a connection's work
+     * that would otherwise keep the loop from the others. Loop thread.
+     */
+    void executeNextTurn(Runnable task) {
+        nextTurn.add(task);
+    }
+
     /** The connection has something to write; it is flushed at the end of this turn. Loop thread. */
     void markDirty(Connection connection) {
         if (dirtyCount == dirty.length) {
@@ -216,7 +227,7 @@ final class EventLoop implements Runnable, Timer.Owner {
     private boolean turn() throws IOException {
         long timeout = selectTimeoutMillis();
         awake.set(false);
-        if (!tasks.isEmpty() || dirtyCount > 0 || timeout == 0) {
+        if (!tasks.isEmpty() || !nextTurn.isEmpty() || dirtyCount > 0 || timeout == 0) {
             selector.selectNow(onKey);
         } else if (timeout < 0) {
             selector.select(onKey);
@@ -231,6 +242,9 @@ final class EventLoop implements Runnable, Timer.Owner {
     /** What a turn does after select: tasks, what is due, flushes. A detached loop's owner calls it. */
     void runPending() {
         now = clock.nanoTime();
+        for (int i = nextTurn.size(); i > 0; i--) { // what these add waits for the turn after
+            runTask(nextTurn.poll());
+        }
         runTasks();
         deadlines.runDue(now);
         flushDirty();
@@ -331,11 +345,15 @@ final class EventLoop implements Runnable, Timer.Owner {
             if (task == null) {
                 return;
             }
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.error("task failed on {}", this, e);
-            }
+            runTask(task);
+        }
+    }
+
+    private void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("task failed on {}", this, e);
         }
     }
 
@@ -400,6 +418,7 @@ final class EventLoop implements Runnable, Timer.Owner {
         stopping = true; // late tasks: registrations close their sockets, the rest find nothing open
         runTasks();
         tasks.clear();
+        nextTurn.clear();
         deadlines.clear();
         try {
             selector.close();
