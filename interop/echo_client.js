@@ -1,12 +1,15 @@
 // Interop client: node ws against a Selkie echo server.
-// Usage: node echo_client.js ws://127.0.0.1:PORT/
-// Prints "OK <what>" per check, "READY", and "CLOSE <code>" when the server closes.
+// Usage: node echo_client.js ws://127.0.0.1:PORT/ [deflate|plain]
+// With "deflate" (the default) the client offers permessage-deflate (perMessageDeflate: true);
+// with "plain" it offers nothing. Prints "EXTENSIONS <answer>" after the handshake, "OK <what>"
+// per check, "READY", and "CLOSE <code>" when the server closes.
 'use strict';
 const WebSocket = require('ws');
 const crypto = require('crypto');
 
 const url = process.argv[2];
-const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024 });
+const deflate = (process.argv[3] || 'deflate') === 'deflate';
+const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024, perMessageDeflate: deflate });
 const timer = setTimeout(() => { console.log('TIMEOUT'); process.exit(3); }, 60000);
 
 const steps = [];
@@ -14,6 +17,8 @@ function expect(label, send, check) { steps.push({ label, send, check }); }
 
 const big = crypto.randomBytes(1024 * 1024);
 const utf8 = 'κόσμε €😀 '.repeat(1000);
+const json = JSON.stringify({ user: 'node', text: 'hello, room '.repeat(200) });
+expect('json', () => ws.send(json), (d, bin) => !bin && d.toString() === json);
 expect('text', () => ws.send('hello from node'), (d, bin) => !bin && d.toString() === 'hello from node');
 expect('utf8', () => ws.send(utf8), (d, bin) => !bin && d.toString() === utf8);
 expect('binary', () => ws.send(big), (d, bin) => bin && Buffer.compare(d, big) === 0);
@@ -28,6 +33,7 @@ function next() {
   if (i < steps.length) { steps[i].send(); return; }
   ws.ping(Buffer.from('node-ping'));
 }
+ws.on('upgrade', (res) => console.log('EXTENSIONS ' + (res.headers['sec-websocket-extensions'] || '')));
 ws.on('open', next);
 ws.on('message', (data, isBinary) => {
   const step = steps[i];

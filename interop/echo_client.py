@@ -1,8 +1,10 @@
 """Interop client: python-websockets against a Selkie echo server.
 
-Usage: python3 echo_client.py ws://127.0.0.1:PORT/
-Prints one line per check ("OK <what>") and, once the server closes the connection,
-"CLOSE <code>". Exits non-zero on any mismatch or after 60 s.
+Usage: python3 echo_client.py ws://127.0.0.1:PORT/ [deflate|plain]
+With "deflate" (the default) the client offers permessage-deflate, as python-websockets does by
+default; with "plain" it offers nothing. Prints "EXTENSIONS <answer>" after the handshake, one
+line per check ("OK <what>") and, once the server closes the connection, "CLOSE <code>". Exits
+non-zero on any mismatch or after 60 s.
 """
 import asyncio
 import os
@@ -11,8 +13,16 @@ import sys
 import websockets
 
 
-async def main(url):
-    async with websockets.connect(url, max_size=16 * 1024 * 1024, ping_interval=None) as ws:
+async def main(url, mode):
+    compression = "deflate" if mode == "deflate" else None
+    async with websockets.connect(url, max_size=16 * 1024 * 1024, ping_interval=None,
+                                  compression=compression) as ws:
+        print("EXTENSIONS %s" % ws.response_headers.get("Sec-WebSocket-Extensions", ""), flush=True)
+        json = '{"user":"python","text":"%s"}' % ("hello, room " * 200)
+        await ws.send(json)
+        assert await ws.recv() == json
+        print("OK json", flush=True)
+
         await ws.send("hello from python")
         assert await ws.recv() == "hello from python"
         print("OK text", flush=True)
@@ -42,4 +52,4 @@ async def main(url):
 
 
 if __name__ == "__main__":
-    asyncio.run(asyncio.wait_for(main(sys.argv[1]), 60))
+    asyncio.run(asyncio.wait_for(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "deflate"), 60))

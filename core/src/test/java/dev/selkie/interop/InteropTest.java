@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.selkie.ServerMetrics;
 import dev.selkie.WebSocketServer;
 import dev.selkie.testing.EchoServer;
 import java.io.BufferedReader;
@@ -19,12 +20,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Third-party clients against a Selkie echo server: python-websockets and node ws each exchange
- * text, UTF-8, a 1 MiB binary, a fragmented message and a ping, then see close 1001 when the server
- * stops. {@code .ci/run} installs both clients (Debian's python3-websockets, {@code npm ci} in
+ * JSON, text, UTF-8, a 1 MiB binary, a fragmented message and a ping, then see close 1001 when the
+ * server stops; once offering permessage-deflate (its use checked in the answer and in the server's
+ * counters of bytes inflated and compressed) and once offering nothing. {@code .ci/run} installs both clients (Debian's python3-websockets, {@code npm ci} in
  * {@code interop/}); where they are missing outside CI the test is skipped, in CI it fails.
  */
 class InteropTest {
@@ -41,25 +44,27 @@ class InteropTest {
         server.stop(Duration.ofSeconds(5));
     }
 
-    @Test
-    void pythonWebsockets() throws Exception {
+    @ParameterizedTest(name = "python-websockets, {0}")
+    @ValueSource(strings = {"deflate", "plain"})
+    void pythonWebsockets(String mode) throws Exception {
         requireTool(probe("/usr/bin/python3", "-c", "import websockets"),
                 "python-websockets (apt-get install -y python3-websockets)");
-        run(List.of("/usr/bin/python3", INTEROP.resolve("echo_client.py").toString(), url()));
+        run(List.of("/usr/bin/python3", INTEROP.resolve("echo_client.py").toString(), url(), mode), mode);
     }
 
-    @Test
-    void nodeWs() throws Exception {
+    @ParameterizedTest(name = "node ws, {0}")
+    @ValueSource(strings = {"deflate", "plain"})
+    void nodeWs(String mode) throws Exception {
         requireTool(Files.isDirectory(INTEROP.resolve("node_modules/ws")) && probe("node", "--version"),
                 "node ws (npm ci in interop/)");
-        run(List.of("node", INTEROP.resolve("echo_client.js").toString(), url()));
+        run(List.of("node", INTEROP.resolve("echo_client.js").toString(), url(), mode), mode);
     }
 
     private String url() {
         return "ws://127.0.0.1:" + server.port() + "/";
     }
 
-    private void run(List<String> command) throws Exception {
+    private void run(List<String> command, String mode) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
@@ -75,8 +80,20 @@ class InteropTest {
         reader.start();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> lines.contains("READY") || !process.isAlive());
-            assertTrue(lines.containsAll(List.of("OK text", "OK utf8", "OK binary", "OK fragmented", "OK ping")),
-                    "client output: " + lines);
+            assertTrue(lines.containsAll(List.of("OK json", "OK text", "OK utf8", "OK binary", "OK fragmented",
+                    "OK ping")), "client output: " + lines);
+            String extensions = lines.stream().filter(l -> l.startsWith("EXTENSIONS")).findFirst().orElse("none");
+            ServerMetrics metrics = server.metrics();
+            if (mode.equals("deflate")) {
+                assertTrue(extensions.startsWith("EXTENSIONS permessage-deflate"), extensions);
+                assertTrue(metrics.receivedCompressedBytes() > 0, "the client compressed: " + metrics);
+                assertTrue(metrics.receivedInflatedBytes() > metrics.receivedCompressedBytes(), metrics.toString());
+                assertTrue(metrics.sentCompressedBytes() > 0, "the server compressed: " + metrics);
+                assertTrue(metrics.sentUncompressedBytes() > 2 * metrics.sentCompressedBytes(), metrics.toString());
+            } else {
+                assertEquals("EXTENSIONS", extensions.trim(), "nothing offered, nothing answered");
+                assertEquals(0, metrics.receivedCompressedBytes() + metrics.sentCompressedBytes(), metrics.toString());
+            }
             server.stop(Duration.ofSeconds(5));
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "client did not exit: " + lines);
             reader.join(5_000);

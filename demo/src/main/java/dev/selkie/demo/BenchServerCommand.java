@@ -1,6 +1,7 @@
 package dev.selkie.demo;
 
 import ch.qos.logback.classic.Level;
+import dev.selkie.Compression;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.WebSocket;
@@ -51,6 +52,11 @@ final class BenchServerCommand implements Callable<Integer> {
             description = "Listen backlog (default: ${DEFAULT-VALUE}, as the other peers of the kit).")
     private int backlog;
 
+    @Option(names = "--no-deflate",
+            description = "Decline permessage-deflate (on by default, in the shared mode: no zlib state per "
+                    + "connection).")
+    private boolean noDeflate;
+
     @Override
     public Integer call() throws InterruptedException {
         OptionChecks.host(spec, host);
@@ -59,15 +65,17 @@ final class BenchServerCommand implements Callable<Integer> {
         OptionChecks.positive(spec, "--backlog", backlog);
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(Level.WARN);
-        WebSocketServer server = build(host, port, loops, backlog);
+        WebSocketServer server = build(host, port, loops, backlog,
+                noDeflate ? Compression.off() : Compression.shared());
         String where = ServerRunner.urlHost(host);
         return ServerRunner.runInForeground("bench server", server, actualPort -> List.of(
                 "Selkie bench server listening on ws://" + where + ":" + actualPort + "/echo and ws://"
-                        + where + ":" + actualPort + "/chat (" + loops + " loop" + (loops == 1 ? "" : "s") + ")"));
+                        + where + ":" + actualPort + "/chat (" + loops + " loop" + (loops == 1 ? "" : "s") + ", "
+                        + (noDeflate ? "no compression" : "permessage-deflate") + ")"));
     }
 
     /** The bench server, not started. */
-    static WebSocketServer build(String host, int port, int loops, int backlog) {
+    static WebSocketServer build(String host, int port, int loops, int backlog, Compression compression) {
         BenchListener listener = new BenchListener();
         listener.server = WebSocketServer.builder()
                 .host(host)
@@ -75,6 +83,7 @@ final class BenchServerCommand implements Callable<Integer> {
                 .loops(loops)
                 .backlog(backlog)
                 .tcpNoDelay(true)
+                .compression(compression)
                 .handshakeInterceptor(HandshakeInterceptor.sync(request -> {
                     switch (request.path()) {
                         case "/echo":

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.selkie.Compression;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,11 +34,17 @@ final class ChatCommand implements Callable<Integer> {
                     + "(repeatable; the server's own http://HOST:PORT is always allowed).")
     private List<String> allowedOrigins = new ArrayList<>();
 
+    @Option(names = "--no-deflate",
+            description = "Decline permessage-deflate (on by default, in the shared mode: no zlib state per "
+                    + "connection).")
+    private boolean noDeflate;
+
     @Override
     public Integer call() throws InterruptedException {
         OptionChecks.host(spec, host);
         OptionChecks.port(spec, port);
-        ChatServer chat = new ChatServer(host, port, allowedOrigins);
+        ChatServer chat = new ChatServer(host, port, allowedOrigins,
+                noDeflate ? Compression.off() : Compression.shared());
         String where = ServerRunner.urlHost(host);
         return ServerRunner.runInForeground("chat server", chat.server(), actualPort -> List.of(
                 "Selkie chat listening on ws://" + where + ":" + actualPort + "/ws",

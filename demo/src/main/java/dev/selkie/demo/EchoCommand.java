@@ -1,5 +1,6 @@
 package dev.selkie.demo;
 
+import dev.selkie.Compression;
 import dev.selkie.HttpResponse;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
@@ -38,7 +39,7 @@ final class EchoCommand implements Callable<Integer> {
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 = any free port).")
     private int port;
 
-    @Option(names = "--max-message-size", defaultValue = "1048576", paramLabel = "BYTES",
+    @Option(names = "--max-message-size", defaultValue = "16777216", paramLabel = "BYTES",
             description = "Largest accepted message; bigger ones close with 1009 (default: ${DEFAULT-VALUE}).")
     private int maxMessageSize;
 
@@ -62,6 +63,11 @@ final class EchoCommand implements Callable<Integer> {
             description = "How long to wait for a pong (default: ${DEFAULT-VALUE}).")
     private Duration pongTimeout;
 
+    @Option(names = "--no-deflate",
+            description = "Decline permessage-deflate (on by default, in the shared mode: no zlib state per "
+                    + "connection).")
+    private boolean noDeflate;
+
     @Override
     public Integer call() throws InterruptedException {
         OptionChecks.host(spec, host);
@@ -75,6 +81,7 @@ final class EchoCommand implements Callable<Integer> {
                 .subprotocols(subprotocols.toArray(String[]::new))
                 .idleTimeout(idleTimeout)
                 .pingInterval(pingInterval, pongTimeout)
+                .compression(noDeflate ? Compression.off() : Compression.shared())
                 .httpHandler(request -> page.serves(request.path()) ? page.handle(request)
                         : HttpResponse.text(426, "This is a WebSocket echo endpoint; the page is at /\n")
                                 .withHeader("Upgrade", "websocket"))

@@ -1,5 +1,6 @@
 package dev.selkie.demo.chat;
 
+import dev.selkie.Compression;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpRequest;
@@ -50,6 +51,11 @@ public final class ChatServer {
      * @param extraOrigins origins allowed besides the server's own
      */
     public ChatServer(String host, int port, List<String> extraOrigins) {
+        this(host, port, extraOrigins, Compression.shared());
+    }
+
+    /** A chat server that negotiates permessage-deflate as {@code compression} says. */
+    public ChatServer(String host, int port, List<String> extraOrigins, Compression compression) {
         this.clock = Clock.systemUTC();
         this.rooms = new ChatRooms(System::nanoTime, Duration.ofSeconds(30).toNanos());
         this.server = WebSocketServer.builder()
@@ -58,6 +64,7 @@ public final class ChatServer {
                 .maxMessageSize(16 << 10)
                 .maxHttpBodySize(4 << 10)
                 .pingInterval(Duration.ofSeconds(30), Duration.ofSeconds(10))
+                .compression(compression)
                 .handshakeInterceptor(HandshakeInterceptor.sync(this::decide))
                 .httpHandler(this::http)
                 .listener(new Listener())

@@ -30,7 +30,9 @@
     $('status').textContent = 'Connecting to ' + url + ' ...';
     $('connect').disabled = true;
     socket.addEventListener('open', () => {
-      $('status').textContent = 'Connected to ' + url;
+      // the extensions the server accepted: "permessage-deflate; ..." when messages travel compressed
+      $('status').textContent = 'Connected to ' + url + ' \u2014 '
+          + (socket.extensions ? 'compression: ' + socket.extensions : 'no compression');
       setConnected(true);
       $('message').focus();
     });
