@@ -239,8 +239,13 @@ public class EchoBenchmark {
         }
 
         @Override
-        public void sendFrame(ByteBuffer frame) {
-            throw new IllegalStateException("unexpected frame from the protocol");
+        public void sendPong(ByteBuffer payload) {
+            throw new IllegalStateException("unexpected pong from the protocol");
+        }
+
+        @Override
+        public void sendClose(int code, String reason) {
+            throw new IllegalStateException("unexpected close from the protocol: " + code);
         }
     }
 }

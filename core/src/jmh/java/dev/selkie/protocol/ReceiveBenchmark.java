@@ -94,8 +94,13 @@ public class ReceiveBenchmark {
         }
 
         @Override
-        public void sendFrame(ByteBuffer frame) {
-            blackhole.consume(frame);
+        public void sendPong(ByteBuffer payload) {
+            blackhole.consume(payload);
+        }
+
+        @Override
+        public void sendClose(int code, String reason) {
+            blackhole.consume(code);
         }
     }
 }

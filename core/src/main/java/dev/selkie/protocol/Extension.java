@@ -44,9 +44,12 @@ public interface Extension {
      * Encodes a message about to be sent.
      *
      * @param opcode {@link Opcode#TEXT} or {@link Opcode#BINARY}
-     * @param payload the message's bytes from position to limit (left unchanged)
+     * @param payload the message's bytes from position to limit (left unchanged; it may be scratch
+     *     space of the caller, so it must not be kept after the call)
      * @return the bytes to send with this extension's RSV bits, or null to send the message as it is,
-     *     without them (RFC 7692 allows an uncompressed message at any time)
+     *     without them (RFC 7692 allows an uncompressed message at any time). They may be a view of
+     *     the extension's scratch space for the calling thread, valid until that thread's next call:
+     *     the caller frames (copies) them at once
      */
     ByteBuffer encode(int opcode, ByteBuffer payload);
 

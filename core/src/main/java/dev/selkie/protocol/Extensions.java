@@ -18,7 +18,7 @@ public final class Extensions {
      *
      * @param offers the parsed {@code Sec-WebSocket-Extensions} of the request ({@link ExtensionsHeader})
      * @param supported the server's negotiators, each tried on the offers with its name
-     * @return the accepted extensions in offer order; empty if none (or nothing supported)
+     * @return the accepted extensions in offer order (an immutable list); empty if none (or nothing supported)
      */
     public static List<Extension> negotiate(List<ExtensionOffer> offers, List<ExtensionNegotiator> supported) {
         if (offers.isEmpty() || supported.isEmpty()) {
@@ -45,7 +45,7 @@ public final class Extensions {
                 names.add(negotiator.name());
             }
         }
-        return accepted;
+        return List.copyOf(accepted); // what a connection keeps: one small immutable list, no spare array
     }
 
     /** The {@code Sec-WebSocket-Extensions} value answering with these extensions, or null if none. */

@@ -165,11 +165,20 @@ public final class FrameEncoder {
      * @return the frame's size: {@code headerSize(payload.remaining()) + payload.remaining()}
      */
     public static int writeFrame(int opcode, ByteBuffer payload, byte[] dst, int at) {
+        return writeFrame(opcode, 0, payload, dst, at);
+    }
+
+    /** As {@link #writeFrame(int, ByteBuffer, byte[], int)}, with RSV bits ({@code 0x70} at most) set. */
+    public static int writeFrame(int opcode, int rsv, ByteBuffer payload, byte[] dst, int at) {
         int len = payload.remaining();
         if (Opcode.isControl(opcode) && len > 125) {
             throw new IllegalArgumentException("control frames carry at most 125 bytes");
         }
+        if ((rsv & ~0x70) != 0) {
+            throw new IllegalArgumentException("RSV bits are 0x40, 0x20 and 0x10: " + rsv);
+        }
         int header = writeHeader(dst, at, opcode, len);
+        dst[at] |= (byte) rsv;
         payload.get(payload.position(), dst, at + header, len);
         return header + len;
     }

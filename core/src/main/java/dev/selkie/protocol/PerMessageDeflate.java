@@ -32,6 +32,9 @@ public final class PerMessageDeflate implements Extension {
 
     private final String answer;
     private final ZlibPool pool;
+    /** Compressed output of messages up to about 16 KiB goes here first: one array per sending thread. */
+    private static final int ENCODE_SCRATCH_SIZE = 16 << 10;
+    private static final ThreadLocal<byte[]> ENCODE_SCRATCH = ThreadLocal.withInitial(() -> new byte[ENCODE_SCRATCH_SIZE]);
     private final int threshold;
     private final boolean compress;
     /** The shared-mode key, or null in the context-takeover mode. */
@@ -137,11 +140,15 @@ public final class PerMessageDeflate implements Extension {
         }
     }
 
-    /** Compresses the payload with a sync flush and strips the flush's 4-byte tail (RFC 7692 section 7.2.1). */
+    /**
+     * Compresses the payload with a sync flush and strips the flush's 4-byte tail (RFC 7692 section
+     * 7.2.1): into the thread's scratch array when the worst case fits it (the caller frames the
+     * result at once, see {@link Extension#encode}), else into an array of its own.
+     */
     private static ByteBuffer deflate(Deflater deflater, ByteBuffer payload) {
         int length = payload.remaining();
         deflater.setInput(payload.duplicate());
-        byte[] out = new byte[length + 64];
+        byte[] out = length + 64 <= ENCODE_SCRATCH_SIZE ? ENCODE_SCRATCH.get() : new byte[length + 64];
         int n = 0;
         while (true) {
             n += deflater.deflate(out, n, out.length - n, Deflater.SYNC_FLUSH);

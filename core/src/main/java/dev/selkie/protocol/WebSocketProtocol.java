@@ -287,7 +287,8 @@ public final class WebSocketProtocol {
             }
             pending &= ~extension.rsvBits();
             out = new MessageSink(maxMessageSize);
-            out.start(opcode == Opcode.TEXT && pending == 0, current.remaining());
+            // the last decoding is delivered at once: it may use the thread's scratch array
+            out.start(opcode == Opcode.TEXT && pending == 0, current.remaining(), pending == 0);
             try {
                 if (!extension.decode(current, out) || !out.complete()) {
                     fail(out.failure(), out.failureReason());

@@ -17,6 +17,9 @@ final class LoopPools {
 
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
     private final HandshakeScratch handshakeScratch = new HandshakeScratch();
+    /** Size of {@link #textScratch()}. */
+    static final int TEXT_SCRATCH_SIZE = 16 << 10;
+    private final byte[] textScratch = new byte[TEXT_SCRATCH_SIZE];
     private final ChunkPool chunks = new ChunkPool();
     private final SparePool<OutboundQueue> queues = new SparePool<>(MAX_SPARE_QUEUES, () -> new OutboundQueue(chunks));
     private final SparePool<HandshakeStage> stages;
@@ -31,6 +34,14 @@ final class LoopPools {
     }
 
     /** SHA-1 and scratch arrays for the 101 answers of the loop's handshakes. */
+    /**
+     * Where a text sent on the loop is encoded to UTF-8 for an extension (which does not keep it):
+     * valid until the loop's next send.
+     */
+    byte[] textScratch() {
+        return textScratch;
+    }
+
     HandshakeScratch handshakeScratch() {
         return handshakeScratch;
     }

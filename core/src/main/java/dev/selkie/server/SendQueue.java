@@ -124,12 +124,12 @@ final class SendQueue implements Runnable {
             return SendResult.DROPPED;
         }
         if (encoders != null) {
-            return encoded(Opcode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            return encoded(Opcode.TEXT, utf8(text));
         }
         if (text.length() <= ChunkPool.CHUNK_SIZE && loop.inLoop()) { // UTF-8 needs at least a byte per char
             int length = FrameEncoder.textLength(text);
             if (fitsAChunk(length)) {
-                return inChunk(FrameEncoder.headerSize(length) + length, text, length, null);
+                return inChunk(FrameEncoder.headerSize(length) + length, text, length, Opcode.TEXT, 0, null);
             }
         }
         return offer(FrameEncoder.text(text, config.outgoingFragmentSize()));
@@ -144,7 +144,7 @@ final class SendQueue implements Runnable {
         }
         int length = data.remaining();
         if (fitsAChunk(length) && loop.inLoop()) {
-            return inChunk(FrameEncoder.headerSize(length) + length, null, 0, data);
+            return inChunk(FrameEncoder.headerSize(length) + length, null, 0, Opcode.BINARY, 0, data);
         }
         return offer(FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()));
     }
@@ -156,8 +156,25 @@ final class SendQueue implements Runnable {
                 && FrameEncoder.headerSize(payloadLength) + payloadLength <= ChunkPool.CHUNK_SIZE;
     }
 
-    /** Loop thread: encodes one small data frame (text, or else binary) straight into the write chunk. */
-    private SendResult inChunk(int frameLength, String text, int textLength, ByteBuffer data) {
+    /**
+     * A text's UTF-8 bytes for the extensions to encode: on the loop thread, in the loop's text
+     * scratch when they fit (the extensions do not keep their input), else an array of their own.
+     */
+    private ByteBuffer utf8(String text) {
+        if (text.length() <= LoopPools.TEXT_SCRATCH_SIZE && loop.inLoop()) {
+            int length = FrameEncoder.textLength(text);
+            if (length <= LoopPools.TEXT_SCRATCH_SIZE - 10) {
+                byte[] scratch = loop.pools().textScratch();
+                int header = FrameEncoder.headerSize(length);
+                FrameEncoder.writeText(text, length, scratch, 0); // a frame: its payload is the UTF-8
+                return ByteBuffer.wrap(scratch, header, length);
+            }
+        }
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Loop thread: encodes one small data frame (text, or else the data) straight into the write chunk. */
+    private SendResult inChunk(int frameLength, String text, int textLength, int opcode, int rsv, ByteBuffer data) {
         SendResult reserved = reserveRoom(frameLength);
         if (reserved != SendResult.DROPPED) {
             ByteBuffer chunk = out.room(frameLength);
@@ -165,7 +182,7 @@ final class SendQueue implements Runnable {
             if (text != null) {
                 FrameEncoder.writeText(text, textLength, chunk.array(), at);
             } else {
-                FrameEncoder.writeFrame(Opcode.BINARY, data, chunk.array(), at);
+                FrameEncoder.writeFrame(opcode, rsv, data, chunk.array(), at);
             }
             out.commit(frameLength);
             loop.metrics().messagesOut++;
@@ -191,6 +208,10 @@ final class SendQueue implements Runnable {
                     bytes = changed;
                     rsv |= extension.rsvBits();
                 }
+            }
+            int length = bytes.remaining();
+            if (fitsAChunk(length) && loop.inLoop()) {
+                return inChunk(FrameEncoder.headerSize(length) + length, null, 0, opcode, rsv, bytes);
             }
             return offer(FrameEncoder.message(opcode, bytes, config.outgoingFragmentSize(), rsv));
         }

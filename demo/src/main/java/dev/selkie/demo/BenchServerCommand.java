@@ -57,16 +57,26 @@ final class BenchServerCommand implements Callable<Integer> {
                     + "connection).")
     private boolean noDeflate;
 
+    @Option(names = "--deflate-context-takeover", defaultValue = "0", paramLabel = "N",
+            description = "Give the first N concurrent connections a deflater of their own (context takeover; "
+                    + "default: ${DEFAULT-VALUE}, the shared mode for all).")
+    private int contextTakeover;
+
     @Override
     public Integer call() throws InterruptedException {
         OptionChecks.host(spec, host);
         OptionChecks.port(spec, port);
         OptionChecks.positive(spec, "--loops", loops);
         OptionChecks.positive(spec, "--backlog", backlog);
+        if (contextTakeover < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--deflate-context-takeover must be 0 or more: " + contextTakeover);
+        }
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(Level.WARN);
         WebSocketServer server = build(host, port, loops, backlog,
-                noDeflate ? Compression.off() : Compression.shared());
+                noDeflate ? Compression.off()
+                        : contextTakeover > 0 ? Compression.contextTakeover(contextTakeover) : Compression.shared());
         String where = ServerRunner.urlHost(host);
         return ServerRunner.runInForeground("bench server", server, actualPort -> List.of(
                 "Selkie bench server listening on ws://" + where + ":" + actualPort + "/echo and ws://"
