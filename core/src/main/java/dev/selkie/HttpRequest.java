@@ -47,6 +47,25 @@ public interface HttpRequest {
     /** The request body (plain HTTP requests with {@code Content-Length} only); empty otherwise. */
     byte[] body();
 
-    /** The client's address. */
+    /**
+     * The client's address: the TCP peer's, or, behind trusted proxies (see {@code
+     * WebSocketServer.Builder.trustedProxies}), the client they name in a PROXY header or in {@code
+     * Forwarded} / {@code X-Forwarded-For} (port 0 if they name none).
+     */
     InetSocketAddress remoteAddress();
+
+    /** The TCP peer's address as the socket sees it: the proxy's, behind one. */
+    default InetSocketAddress socketAddress() {
+        return remoteAddress();
+    }
+
+    /** Whether the request came over TLS ({@code wss://} or {@code https://}). */
+    default boolean secure() {
+        return false;
+    }
+
+    /** The host name the client asked for in its TLS handshake (SNI), if it came over TLS and named one. */
+    default Optional<String> serverName() {
+        return Optional.empty();
+    }
 }

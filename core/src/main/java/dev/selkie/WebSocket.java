@@ -50,8 +50,13 @@ public interface WebSocket {
      */
     long bufferedAmount();
 
-    /** The client's address. */
+    /** The client's address; behind trusted proxies the one they name (see {@link HttpRequest#remoteAddress()}). */
     InetSocketAddress remoteAddress();
+
+    /** The TCP peer's address as the socket sees it (a proxy's, behind one). */
+    default InetSocketAddress socketAddress() {
+        return request().socketAddress();
+    }
 
     /** The upgrade request (path, query, headers) this connection was opened with. */
     HttpRequest request();

@@ -2,7 +2,9 @@ package dev.selkie;
 
 import dev.selkie.protocol.ExtensionNegotiator;
 import dev.selkie.protocol.PerMessageDeflateNegotiator;
+import dev.selkie.server.NetworkConfig;
 import dev.selkie.server.ServerConfig;
+import dev.selkie.server.TrustedProxies;
 import dev.selkie.server.ServerEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +54,8 @@ public final class WebSocketServer {
      *
      * @throws UncheckedIOException if the address cannot be bound
      * @throws IllegalStateException if the server was already started or stopped
+     * @throws IllegalArgumentException if its {@link Tls} cannot serve (no key, a key of another
+     *     certificate, an expired certificate, unknown protocols or cipher suites), saying why
      */
     public void start() {
         try {
@@ -93,6 +97,26 @@ public final class WebSocketServer {
     /** The port the server listens on (the chosen one if it was configured as 0). */
     public int port() {
         return engine.port();
+    }
+
+    /**
+     * The additional plain port beside the TLS port ({@link Builder#plainPort}), the chosen one if
+     * it was configured as 0; -1 if there is none or the server has not started.
+     */
+    public int plainPort() {
+        return engine.plainPort();
+    }
+
+    /**
+     * Uses {@code tls} for every connection accepted from now on, e.g. after a certificate was
+     * renewed; open connections keep the one they started with. Checked first as at start (one
+     * in-memory handshake and the certificate's dates); if the check fails, nothing changes.
+     *
+     * @throws IllegalStateException if the server was built without TLS
+     * @throws IllegalArgumentException if {@code tls} cannot serve, saying why
+     */
+    public void replaceTls(Tls tls) {
+        engine.replaceTls(tls);
     }
 
     /** The bound address. */
@@ -194,6 +218,10 @@ public final class WebSocketServer {
         private boolean tcpNoDelay = true;
         private Consumer<Throwable> failureHandler;
         private Compression compression = Compression.shared();
+        private Tls tls;
+        private int plainPort = -1;
+        private boolean proxyProtocol;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
 
         private Builder() {
         }
@@ -402,6 +430,54 @@ public final class WebSocketServer {
             return this;
         }
 
+        /**
+         * Speak TLS ({@code wss://}, and {@code https://} for plain HTTP requests) on {@link #port}.
+         * Default: none. See {@link Tls} for building one from PEM files or a PKCS#12 keystore, and
+         * {@link WebSocketServer#replaceTls} for a renewed certificate. A handshake timeout covers
+         * the TLS handshake too.
+         */
+        public Builder tls(Tls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /**
+         * Also accept plain {@code ws://} on this port (0: any free one), beside TLS on {@link
+         * #port}; both share connections, topics, limits and metrics. Needs {@link #tls}.
+         */
+        public Builder plainPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.plainPort = port;
+            return this;
+        }
+
+        /**
+         * Expect a PROXY protocol header (v1 or v2, HAProxy's specification) at the start of every
+         * connection, on every port, from one of the {@link #trustedProxies}; the client address it
+         * declares is what {@link WebSocket#remoteAddress()} returns. A connection without a valid
+         * header, or from an untrusted address, is closed. Default: off (and never guessed).
+         */
+        public Builder proxyProtocol(boolean expected) {
+            this.proxyProtocol = expected;
+            return this;
+        }
+
+        /**
+         * The proxies (CIDR blocks such as {@code 10.0.0.0/8}, {@code fd00::/8}, or single
+         * addresses) trusted to name the client: by a PROXY header ({@link #proxyProtocol}), and by
+         * {@code Forwarded} (RFC 7239) or {@code X-Forwarded-For} headers, which are walked right
+         * to left past trusted hops to the first untrusted one. Default: none, so those headers are
+         * ignored.
+         *
+         * @throws IllegalArgumentException if a block is not a numeric address or CIDR block
+         */
+        public Builder trustedProxies(String... cidrs) {
+            this.trustedProxies = TrustedProxies.of(java.util.Arrays.asList(cidrs));
+            return this;
+        }
+
         /** Builds the server (not started). */
         public WebSocketServer build() {
             if (listener == null) {
@@ -416,7 +492,8 @@ public final class WebSocketServer {
                     httpHandler, subprotocols, maxMessageSize, maxHandshakeSize, maxHttpBodySize, maxConnections,
                     outgoingFragmentSize, highWaterMark, lowWaterMark, limit, slowConsumerPolicy,
                     handshakeTimeout, idleTimeout, closeTimeout, pingInterval, pongTimeout, executor, loops,
-                    backlog, tcpNoDelay, failureHandler, extensions());
+                    backlog, tcpNoDelay, failureHandler, extensions(),
+                    new NetworkConfig(tls, plainPort, proxyProtocol, trustedProxies));
             return new WebSocketServer(config);
         }
 

@@ -194,67 +194,16 @@ public final class ProxyHeaderParser {
         }
     }
 
-    /** A dotted-quad IPv4 literal, strictly: four decimal octets without leading zeros. */
-    static InetAddress ipv4(String s) {
-        String[] octets = s.split("\\.", -1);
-        if (octets.length != 4) {
-            return null;
-        }
-        byte[] addr = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            int value = decimal(octets[i], 255);
-            if (value < 0) {
-                return null;
-            }
-            addr[i] = (byte) value;
-        }
-        return address(addr);
+    private static InetAddress ipv4(String s) {
+        return InetLiterals.ipv4(s);
     }
 
-    /** An IPv6 literal: hex digits, colons and (for an embedded IPv4 tail) dots only, never a host name. */
-    static InetAddress ipv6(String s) {
-        if (s.isEmpty() || s.length() > 45 || s.indexOf(':') < 0) {
-            return null;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c == ':' || c == '.' || Character.digit(c, 16) >= 0 && c < 0x80)) {
-                return null;
-            }
-        }
-        try {
-            InetAddress parsed = InetAddress.getByName(s); // a literal with a colon: parsed, never looked up
-            return parsed.getAddress().length == 16 ? parsed : InetAddress.getByAddress(toMapped(parsed.getAddress()));
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    private static byte[] toMapped(byte[] v4) {
-        byte[] v6 = new byte[16];
-        v6[10] = (byte) 0xFF;
-        v6[11] = (byte) 0xFF;
-        System.arraycopy(v4, 0, v6, 12, 4);
-        return v6;
+    private static InetAddress ipv6(String s) {
+        return InetLiterals.ipv6(s);
     }
 
     private static int port(String s) {
-        return decimal(s, 65535);
-    }
-
-    private static int decimal(String s, int max) {
-        if (s.isEmpty() || s.length() > 5 || (s.length() > 1 && s.charAt(0) == '0')) {
-            return -1;
-        }
-        int value = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value <= max ? value : -1;
+        return InetLiterals.decimal(s, 65535);
     }
 
     // ------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listening socket, served by one event loop: accepts connections and deals them round-robin
+ * A listening socket (with the {@link TransportStack} its connections get), served by one event loop: accepts connections and deals them round-robin
  * to the server's loops. When {@code accept()} fails (typically: out of file descriptors) it stops
  * accepting for a moment, since the listening socket stays readable and the loop would otherwise
  * spin on it, and warns at most once per interval. Loop thread only.
@@ -25,6 +25,7 @@ final class Acceptor implements Timer.Owner {
 
     private final ServerEngine engine;
     private final ServerSocketChannel channel;
+    private final TransportStack stack;
     private final Clock clock;
     private Deadlines deadlines;
     private SelectionKey key;
@@ -33,9 +34,10 @@ final class Acceptor implements Timer.Owner {
     private long lastWarnAt;
     private long failuresSinceWarn;
 
-    Acceptor(ServerEngine engine, ServerSocketChannel channel, Clock clock) {
+    Acceptor(ServerEngine engine, ServerSocketChannel channel, TransportStack stack, Clock clock) {
         this.engine = engine;
         this.channel = channel;
+        this.stack = stack;
         this.clock = clock;
     }
 
@@ -58,7 +60,7 @@ final class Acceptor implements Timer.Owner {
             if (accepted == null) {
                 return;
             }
-            engine.nextLoop().adopt(accepted);
+            engine.nextLoop().adopt(accepted, stack);
         }
     }
 

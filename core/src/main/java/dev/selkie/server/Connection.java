@@ -68,15 +68,30 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
         return session;
     }
 
-    /** Any thread. */
+    /** The client's address as the transport knows it (a trusted PROXY header's, else the socket's). Any thread. */
     @Override
     public InetSocketAddress remoteAddress() {
+        return transport.declaredRemoteAddress().orElseGet(transport::remoteAddress);
+    }
+
+    @Override
+    public InetSocketAddress socketAddress() {
         return transport.remoteAddress();
+    }
+
+    @Override
+    public boolean secure() {
+        return transport.secure();
+    }
+
+    @Override
+    public java.util.Optional<String> serverName() {
+        return transport.serverName();
     }
 
     /** Registers the transport with the loop's selector and starts the handshake's deadline. */
     void register(Selector selector) throws IOException {
-        transport.register(selector, this);
+        transport.register(selector, this, this);
         long timeout = config.handshakeTimeout().toNanos();
         if (timeout > 0) {
             loop.deadlines().handshakeStarted(this, loop.clockNow() + timeout);

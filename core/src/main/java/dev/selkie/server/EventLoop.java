@@ -55,7 +55,7 @@ final class EventLoop implements Runnable, Timer.Owner {
     private int connectionCount;
     private Connection[] dirty = new Connection[64];
     private int dirtyCount;
-    private Acceptor acceptor;
+    private Acceptor[] acceptors = new Acceptor[0];
     private long now;
     private boolean stopping;
     private boolean stopDeadlinePassed;
@@ -136,10 +136,18 @@ final class EventLoop implements Runnable, Timer.Owner {
         return Thread.currentThread() == owner;
     }
 
-    /** Before start: this loop serves the listening socket. */
+    /** Before start: this loop serves this listening socket (one of the server's). */
     void serve(Acceptor listening) throws IOException {
-        acceptor = listening;
+        acceptors = Arrays.copyOf(acceptors, acceptors.length + 1);
+        acceptors[acceptors.length - 1] = listening;
         listening.register(selector, deadlines);
+    }
+
+    private void closeAcceptors() {
+        for (Acceptor acceptor : acceptors) {
+            acceptor.close();
+        }
+        engine.acceptorClosed(this);
     }
 
     void start() {
@@ -266,21 +274,21 @@ final class EventLoop implements Runnable, Timer.Owner {
             } catch (RuntimeException e) {
                 connection.failed(e);
             }
-        } else if (attachment == acceptor && key.isValid()) {
+        } else if (attachment instanceof Acceptor acceptor && key.isValid()) {
             acceptor.acceptReady();
         }
     }
 
     /** Takes over an accepted socket; any thread. */
-    void adopt(SocketChannel channel) {
+    void adopt(SocketChannel channel, TransportStack stack) {
         if (inLoop()) {
-            register(channel);
+            register(channel, stack);
         } else {
-            execute(() -> register(channel));
+            execute(() -> register(channel, stack));
         }
     }
 
-    private void register(SocketChannel channel) {
+    private void register(SocketChannel channel, TransportStack stack) {
         if (stopping) {
             close(channel);
             return;
@@ -291,7 +299,7 @@ final class EventLoop implements Runnable, Timer.Owner {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
-            attach(new PlainTransport(channel, remote, pools.readBuffer(), metrics)).register(selector);
+            attach(stack.open(this, channel, remote)).register(selector);
         } catch (IOException e) {
             log.debug("could not register an accepted connection: {}", e.toString());
             close(channel);
@@ -377,10 +385,7 @@ final class EventLoop implements Runnable, Timer.Owner {
         }
         stopping = true;
         deadlines.schedule(this, 0, deadlineNanos);
-        if (acceptor != null) {
-            acceptor.close();
-        }
-        engine.acceptorClosed(this);
+        closeAcceptors();
         for (int i = connectionCount - 1; i >= 0; i--) {
             if (i < connectionCount) {
                 connections[i].shutdown(code, reason);
@@ -411,10 +416,7 @@ final class EventLoop implements Runnable, Timer.Owner {
                 }
             }
         }
-        if (acceptor != null) {
-            acceptor.close();
-        }
-        engine.acceptorClosed(this);
+        closeAcceptors();
         stopping = true; // late tasks: registrations close their sockets, the rest find nothing open
         runTasks();
         tasks.clear();

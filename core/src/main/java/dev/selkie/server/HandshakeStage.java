@@ -37,11 +37,48 @@ final class HandshakeStage {
         DONE
     }
 
-    /** The connection, as far as the stage needs it. */
-    interface Host {
-        /** The client's address. */
+    /** What a request keeps of its connection: where it came from and how. */
+    interface Peer {
+        /** The client's address as the transport knows it: a trusted PROXY header's, else the socket's. */
         InetSocketAddress remoteAddress();
 
+        /** The socket's peer. */
+        InetSocketAddress socketAddress();
+
+        /** Over TLS. */
+        boolean secure();
+
+        /** The TLS server name (SNI) asked for, if any. */
+        java.util.Optional<String> serverName();
+
+        /** A plain TCP peer at {@code address}. */
+        static Peer plain(InetSocketAddress address) {
+            return new Peer() {
+                @Override
+                public InetSocketAddress remoteAddress() {
+                    return address;
+                }
+
+                @Override
+                public InetSocketAddress socketAddress() {
+                    return address;
+                }
+
+                @Override
+                public boolean secure() {
+                    return false;
+                }
+
+                @Override
+                public java.util.Optional<String> serverName() {
+                    return java.util.Optional.empty();
+                }
+            };
+        }
+    }
+
+    /** The connection, as far as the stage needs it. */
+    interface Host extends Peer {
         /** Bytes to send before the outcome ({@code 100 Continue}). */
         void interim(ByteBuffer response);
 
@@ -116,6 +153,7 @@ final class HandshakeStage {
     }
 
     private void onHead(RequestHead head) {
+        InetSocketAddress client = config.network().trustedProxies().clientAddress(host.remoteAddress(), head);
         HandshakeCheck check = Handshake.check(head, loop.pools().handshakeScratch());
         if (check.kind() != HandshakeCheck.Kind.REJECT && loop.engine().overCapacity()) {
             log.debug("refusing {}: {} connections open", host.remoteAddress(), config.maxConnections());
@@ -130,7 +168,7 @@ final class HandshakeStage {
                         String.valueOf(check.status())));
             }
             case NOT_UPGRADE -> {
-                exchange = new HttpExchange(config, host.remoteAddress());
+                exchange = new HttpExchange(config, client, host);
                 HandshakeOutcome.Respond response = exchange.start(head);
                 if (response != null) {
                     done(response);
@@ -151,7 +189,7 @@ final class HandshakeStage {
                         late.extensions().forEach(Extension::release); // nobody will use them
                     }
                 };
-                if (negotiation.decide(head, host.remoteAddress(), decided) && step == Step.DECIDING) {
+                if (negotiation.decide(head, client, host, decided) && step == Step.DECIDING) {
                     host.handshakeReading(false); // bytes that came with the head wait in pendingInput
                 }
             }

@@ -27,12 +27,14 @@ final class HttpExchange {
 
     private final ServerConfig config;
     private final InetSocketAddress remoteAddress;
+    private final HandshakeStage.Peer peer;
     private RequestHead head;
     private byte[] body;
     private int bodyLength;
     private int bodyExpected;
 
-    HttpExchange(ServerConfig config, InetSocketAddress remoteAddress) {
+    HttpExchange(ServerConfig config, InetSocketAddress remoteAddress, HandshakeStage.Peer peer) {
+        this.peer = peer;
         this.config = config;
         this.remoteAddress = remoteAddress;
     }
@@ -89,7 +91,7 @@ final class HttpExchange {
     }
 
     private HandshakeOutcome.Respond handle(RequestHead requestHead, byte[] requestBody) {
-        RequestView view = new RequestView(requestHead, remoteAddress, requestBody, List.of());
+        RequestView view = new RequestView(requestHead, remoteAddress, peer, requestBody, List.of());
         HttpResponse response;
         try {
             response = Objects.requireNonNull(config.httpHandler().handle(view), "HttpHandler returned null");

@@ -34,6 +34,16 @@ final class LoopPools {
     }
 
     /** SHA-1 and scratch arrays for the 101 answers of the loop's handshakes. */
+    private TlsBuffers tlsBuffers;
+
+    /** The loop's TLS working space, made for its first TLS connection. */
+    TlsBuffers tlsBuffers() {
+        if (tlsBuffers == null) {
+            tlsBuffers = new TlsBuffers();
+        }
+        return tlsBuffers;
+    }
+
     /**
      * Where a text sent on the loop is encoded to UTF-8 for an extension (which does not keep it):
      * valid until the loop's next send.

@@ -35,9 +35,9 @@ final class PlainTransport implements Transport {
     }
 
     @Override
-    public void register(Selector selector, Sink transportSink) throws IOException {
+    public void register(Selector selector, Sink transportSink, Object attachment) throws IOException {
         sink = transportSink;
-        key = channel.register(selector, SelectionKey.OP_READ, transportSink); // the loop hands readiness to the connection
+        key = channel.register(selector, SelectionKey.OP_READ, attachment); // the loop hands readiness to the connection
         interestOps = SelectionKey.OP_READ;
     }
 

@@ -26,16 +26,23 @@ final class RequestView implements HttpRequest {
     private final String query;
     private final HeaderMap fields;
     private final InetSocketAddress remoteAddress;
+    private final HandshakeStage.Peer peer;
     private final byte[] body;
     private final List<String> offeredSubprotocols;
 
-    RequestView(RequestHead head, InetSocketAddress remoteAddress, byte[] body, List<String> offeredSubprotocols) {
+    /**
+     * @param remoteAddress the client, as trusted proxies name it
+     * @param peer the connection's side of it: the socket's address, TLS and its server name
+     */
+    RequestView(RequestHead head, InetSocketAddress remoteAddress, HandshakeStage.Peer peer, byte[] body,
+                List<String> offeredSubprotocols) {
         this.method = head.method();
         this.target = head.target();
         this.path = head.path();
         this.query = head.query();
         this.fields = head.headers();
         this.remoteAddress = remoteAddress;
+        this.peer = peer;
         this.body = body == null ? NO_BODY : body;
         this.offeredSubprotocols = offeredSubprotocols.isEmpty() ? List.of() : List.copyOf(offeredSubprotocols);
     }
@@ -93,6 +100,21 @@ final class RequestView implements HttpRequest {
     @Override
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public InetSocketAddress socketAddress() {
+        return peer.socketAddress();
+    }
+
+    @Override
+    public boolean secure() {
+        return peer.secure();
+    }
+
+    @Override
+    public java.util.Optional<String> serverName() {
+        return peer.serverName();
     }
 
     @Override

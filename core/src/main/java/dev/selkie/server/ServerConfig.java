@@ -40,12 +40,16 @@ public record ServerConfig(
         int backlog,
         boolean tcpNoDelay,
         Consumer<Throwable> failureHandler,
-        List<ExtensionNegotiator> extensions) {
+        List<ExtensionNegotiator> extensions,
+        NetworkConfig network) {
 
     /** Copies the lists. */
     public ServerConfig {
         subprotocols = List.copyOf(subprotocols);
         extensions = List.copyOf(extensions);
+        if (network == null) {
+            network = NetworkConfig.PLAIN;
+        }
     }
 
     /** This configuration with other supported extensions. */
@@ -53,6 +57,14 @@ public record ServerConfig(
         return new ServerConfig(address, listener, interceptor, httpHandler, subprotocols, maxMessageSize,
                 maxHandshakeSize, maxHttpBodySize, maxConnections, outgoingFragmentSize, highWaterMark,
                 lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
-                pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, supported);
+                pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, supported, network);
+    }
+
+    /** This configuration with another network setup. */
+    public ServerConfig withNetwork(NetworkConfig other) {
+        return new ServerConfig(address, listener, interceptor, httpHandler, subprotocols, maxMessageSize,
+                maxHandshakeSize, maxHttpBodySize, maxConnections, outgoingFragmentSize, highWaterMark,
+                lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
+                pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, extensions, other);
     }
 }

@@ -49,6 +49,9 @@ public final class ServerEngine {
     private final AtomicLong failures = new AtomicLong();
     private volatile EventLoop[] loops = new EventLoop[0];
     private volatile InetSocketAddress boundAddress;
+    private volatile InetSocketAddress plainAddress;
+    /** The server's TLS, or null without. */
+    private volatile TlsSetup tls;
     /** Round-robin position; used only by the accepting loop's thread. */
     private int nextLoop;
     /** The loop that serves the listening socket. */
@@ -78,22 +81,40 @@ public final class ServerEngine {
         if (config.address().isUnresolved()) {
             throw new IOException("cannot resolve the host name " + config.address().getHostString());
         }
-        ServerSocketChannel channel = ServerSocketChannel.open();
+        NetworkConfig network = config.network();
+        if (network.tls() != null) {
+            TlsSetup.check(network.tls()); // a context that cannot serve fails here, saying why
+            tls = new TlsSetup(network.tls(), Math.max(1, Math.min(config.loops(), 4)));
+        }
+        ServerSocketChannel channel = null;
+        ServerSocketChannel plain = null;
         EventLoop[] created = new EventLoop[config.loops()];
         try {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(config.address(), config.backlog());
-            channel.configureBlocking(false);
+            channel = listen(config.address());
             for (int i = 0; i < created.length; i++) {
                 created[i] = new EventLoop(this, i);
             }
             acceptingLoop = created[0];
-            created[0].serve(new Acceptor(this, channel, Clock.SYSTEM));
+            created[0].serve(new Acceptor(this, channel,
+                    new TransportStack(network.proxyProtocol(), network.trustedProxies(), tls), Clock.SYSTEM));
+            if (network.plainPort() >= 0) {
+                plain = listen(new InetSocketAddress(config.address().getAddress(), network.plainPort()));
+                created[0].serve(new Acceptor(this, plain,
+                        new TransportStack(network.proxyProtocol(), network.trustedProxies(), null), Clock.SYSTEM));
+                plainAddress = (InetSocketAddress) plain.getLocalAddress();
+            }
         } catch (IOException | RuntimeException e) {
-            try {
-                channel.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
+            for (ServerSocketChannel listening : new ServerSocketChannel[] {channel, plain}) {
+                try {
+                    if (listening != null) {
+                        listening.close();
+                    }
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (tls != null) {
+                tls.close();
             }
             for (EventLoop loop : created) {
                 if (loop != null) {
@@ -108,7 +129,42 @@ public final class ServerEngine {
         for (EventLoop loop : created) {
             loop.start();
         }
-        log.debug("listening on {} with {} event loop(s)", boundAddress, created.length);
+        log.debug("listening on {}{} with {} event loop(s)", boundAddress, tls != null ? " (TLS)" : "", created.length);
+    }
+
+    private ServerSocketChannel listen(InetSocketAddress address) throws IOException {
+        ServerSocketChannel listening = ServerSocketChannel.open();
+        try {
+            listening.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listening.bind(address, config.backlog());
+            listening.configureBlocking(false);
+            return listening;
+        } catch (IOException e) {
+            listening.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connections accepted from now on use {@code next} (those open keep theirs), after the same
+     * check as at start.
+     *
+     * @throws IllegalStateException if the server has no TLS
+     * @throws IllegalArgumentException if {@code next} cannot serve (see {@link TlsSetup#check})
+     */
+    public void replaceTls(dev.selkie.Tls next) {
+        TlsSetup setup = tls;
+        if (setup == null) {
+            throw new IllegalStateException("this server was built without TLS");
+        }
+        setup.replace(Objects.requireNonNull(next, "tls"));
+        log.info("TLS replaced: {}", next);
+    }
+
+    /** The additional plain port beside the TLS one, or -1 if there is none (or before start). */
+    public int plainPort() {
+        InetSocketAddress address = plainAddress;
+        return address == null ? -1 : address.getPort();
     }
 
     /**
@@ -160,6 +216,9 @@ public final class ServerEngine {
         }
         for (ExtensionNegotiator negotiator : config.extensions()) {
             negotiator.close(); // the loops are done: no connection borrows their contexts any more
+        }
+        if (tls != null) {
+            tls.close(); // its task threads
         }
         log.debug("stopped {}", boundAddress);
         terminated.countDown();

@@ -415,7 +415,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return connection.remoteAddress();
+        return request.remoteAddress();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
+import java.util.Optional;
 
 /**
  * The byte stream under one connection: it owns the socket channel, its selection key and interest,
@@ -33,8 +34,12 @@ interface Transport {
         void writable();
     }
 
-    /** Registers the channel with {@code selector}; from then on the transport reports to {@code sink}. */
-    void register(Selector selector, Sink sink) throws IOException;
+    /**
+     * Registers the channel with {@code selector}, with {@code attachment} (the connection) on its
+     * key; from then on the transport reports to {@code sink}. A transport over another registers
+     * that one with itself as the sink.
+     */
+    void register(Selector selector, Sink sink, Object attachment) throws IOException;
 
     /** The selector found the channel ready for these operations; reads and writes, reporting to the sink. */
     void ready(int readyOps);
@@ -61,4 +66,19 @@ interface Transport {
 
     /** The peer's address as the socket sees it. */
     InetSocketAddress remoteAddress();
+
+    /** The client's address as a trusted proxy declared it (PROXY protocol), if one did. */
+    default Optional<InetSocketAddress> declaredRemoteAddress() {
+        return Optional.empty();
+    }
+
+    /** The host name the client asked for in its TLS handshake (SNI), if any. */
+    default Optional<String> serverName() {
+        return Optional.empty();
+    }
+
+    /** Whether the bytes travel encrypted (TLS). */
+    default boolean secure() {
+        return false;
+    }
 }

@@ -46,8 +46,9 @@ final class UpgradeNegotiation {
      * @param decided told the outcome, now (before this returns) or later on the loop thread
      * @return whether the outcome is pending (an asynchronous decision)
      */
-    boolean decide(RequestHead head, InetSocketAddress remoteAddress, Consumer<HandshakeOutcome> decided) {
-        RequestView request = new RequestView(head, remoteAddress, null, Handshake.offeredSubprotocols(head));
+    boolean decide(RequestHead head, InetSocketAddress remoteAddress, HandshakeStage.Peer peer,
+                   Consumer<HandshakeOutcome> decided) {
+        RequestView request = new RequestView(head, remoteAddress, peer, null, Handshake.offeredSubprotocols(head));
         HandshakeInterceptor interceptor = config.interceptor();
         if (interceptor == HandshakeInterceptor.acceptAll()) {
             decided.accept(outcome(request, HandshakeDecision.accept(), null));

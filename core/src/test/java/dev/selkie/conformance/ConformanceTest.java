@@ -29,19 +29,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  * real socket. Each case asserts the exact answer RFC 6455 requires ("OK", not "non-strict").
  */
 class ConformanceTest {
-    private static final int MAX = 16 * 1024 * 1024;
-    private static WebSocketServer server;
-    private static int port;
+    static final int MAX = 16 * 1024 * 1024;
+    static WebSocketServer server;
+    /** Opens an upgraded client to the server under test (plain here; {@link ConformanceOverTlsTest}: TLS). */
+    static Connector connector;
+
+    interface Connector {
+        RawClient connect() throws IOException;
+    }
 
     @BeforeAll
     static void start() {
         server = EchoServer.start(MAX);
-        port = server.port();
+        int port = server.port();
+        connector = () -> RawClient.connect(port);
     }
 
     @AfterAll
     static void stop() {
         server.stop(Duration.ofSeconds(5));
+    }
+
+    static RawClient connect() throws IOException {
+        return connector.connect();
     }
 
     private static byte[] bytes(int n, int seed) {
@@ -69,7 +79,7 @@ class ConformanceTest {
         @ParameterizedTest
         @ValueSource(ints = {0, 125, 126, 127, 128, 65535, 65536})
         void textEchoedAtEveryLengthEncoding(int length) throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 String text = ascii(length);
                 c.sendText(text);
                 ServerFrames.Frame f = c.readMessage();
@@ -82,7 +92,7 @@ class ConformanceTest {
         @ParameterizedTest
         @ValueSource(ints = {0, 125, 126, 127, 128, 65535, 65536})
         void binaryEchoedAtEveryLengthEncoding(int length) throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 byte[] data = bytes(length, length);
                 c.send(true, 2, data);
                 ServerFrames.Frame f = c.readMessage();
@@ -94,7 +104,7 @@ class ConformanceTest {
 
         @Test
         void frameWrittenOneByteAtATime() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 byte[] data = bytes(300, 1);
                 c.sendBytewise(frame(true, 0, 2, data));
                 assertArrayEquals(data, c.readMessage().payload());
@@ -109,7 +119,7 @@ class ConformanceTest {
         @ParameterizedTest
         @ValueSource(ints = {0, 1, 125})
         void pingAnsweredWithSamePayload(int length) throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 byte[] payload = bytes(length, 7);
                 c.send(true, 9, payload);
                 ServerFrames.Frame pong = c.read();
@@ -121,7 +131,7 @@ class ConformanceTest {
 
         @Test
         void pingOver125BytesIsAProtocolError() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 9, bytes(126, 3));
                 c.expectClose(1002);
             }
@@ -129,7 +139,7 @@ class ConformanceTest {
 
         @Test
         void unsolicitedPongIsIgnored() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 10, "unsolicited".getBytes(StandardCharsets.UTF_8));
                 c.sendText("after pong");
                 assertEquals("after pong", c.readMessage().text());
@@ -139,7 +149,7 @@ class ConformanceTest {
 
         @Test
         void tenPingsWrittenAtOnceGetTenPongsInOrder() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 for (int i = 0; i < 10; i++) {
                     all.writeBytes(frame(true, 0, 9, ("ping " + i).getBytes(StandardCharsets.UTF_8)));
@@ -156,7 +166,7 @@ class ConformanceTest {
 
         @Test
         void fragmentedPingIsAProtocolError() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(false, 9, "frag".getBytes(StandardCharsets.UTF_8));
                 c.expectClose(1002);
             }
@@ -169,7 +179,7 @@ class ConformanceTest {
         @ParameterizedTest
         @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7})
         void anyReservedBitFailsTheConnection(int rsv) throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.sendText("before");
                 c.sendRaw(frame(true, rsv, 1, "bad".getBytes(StandardCharsets.UTF_8)));
                 assertEquals("before", c.readMessage().text());
@@ -179,7 +189,7 @@ class ConformanceTest {
 
         @Test
         void reservedBitOnPing() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.sendRaw(frame(true, 4, 9, new byte[0]));
                 c.expectClose(1002);
             }
@@ -192,7 +202,7 @@ class ConformanceTest {
         @ParameterizedTest
         @ValueSource(ints = {3, 4, 5, 6, 7, 11, 12, 13, 14, 15})
         void reservedOpcodeFailsTheConnection(int opcode) throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.sendText("valid first");
                 c.send(true, opcode, "x".getBytes(StandardCharsets.UTF_8));
                 assertEquals("valid first", c.readMessage().text());
@@ -206,7 +216,7 @@ class ConformanceTest {
     class Fragmentation {
         @Test
         void fragmentedTextIsEchoedAsOneMessage() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(false, 1, "frag".getBytes(StandardCharsets.UTF_8));
                 c.send(false, 0, "men".getBytes(StandardCharsets.UTF_8));
                 c.send(true, 0, "ted".getBytes(StandardCharsets.UTF_8));
@@ -219,7 +229,7 @@ class ConformanceTest {
 
         @Test
         void pingBetweenFragmentsIsAnsweredFirst() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(false, 2, new byte[] {1, 2});
                 c.send(true, 9, "in between".getBytes(StandardCharsets.UTF_8));
                 c.send(true, 0, new byte[] {3});
@@ -234,7 +244,7 @@ class ConformanceTest {
 
         @Test
         void manyFragmentsWithPingsWrittenOneByteAtATime() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 all.writeBytes(frame(false, 0, 1, "Hello".getBytes(StandardCharsets.UTF_8)));
                 all.writeBytes(frame(true, 0, 9, new byte[0]));
@@ -251,7 +261,7 @@ class ConformanceTest {
 
         @Test
         void continuationWithoutStart() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 0, "nothing to continue".getBytes(StandardCharsets.UTF_8));
                 c.expectClose(1002);
             }
@@ -259,7 +269,7 @@ class ConformanceTest {
 
         @Test
         void newDataFrameWhileFragmentedMessageOpen() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(false, 1, "start".getBytes(StandardCharsets.UTF_8));
                 c.send(true, 1, "another start".getBytes(StandardCharsets.UTF_8));
                 c.expectClose(1002);
@@ -268,7 +278,7 @@ class ConformanceTest {
 
         @Test
         void fragmentedClose() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(false, 8, closePayload(1000, ""));
                 c.expectClose(1002);
             }
@@ -282,7 +292,7 @@ class ConformanceTest {
         void validMultiByteTextSplitInsideCharactersIsEchoed() throws IOException {
             String text = "κόσμε \u00e9\u20ac\ud83d\ude00 Hello-µ@ßöäüàá-UTF-8!!";
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 // one frame per byte: every multi-byte character is split across frames
                 for (int i = 0; i < utf8.length; i++) {
                     c.send(i == utf8.length - 1, i == 0 ? 1 : 0, new byte[] {utf8[i]});
@@ -306,7 +316,7 @@ class ConformanceTest {
             "cebae1bdb9cf83cebcceb5eda080656469746564", // 6.4.1-like: valid then surrogate
         })
         void invalidTextFailsWith1007(String hex) throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 1, hex(hex));
                 c.expectClose(1007);
             }
@@ -314,7 +324,7 @@ class ConformanceTest {
 
         @Test
         void truncatedSequenceAtEndOfMessage() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 1, hex("cebae1bd")); // last char cut
                 c.expectClose(1007);
             }
@@ -322,7 +332,7 @@ class ConformanceTest {
 
         @Test
         void failFastOnFirstFragmentWithoutTheRest() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 // Autobahn 6.4.1: first fragment ends with invalid bytes; the rest is never sent
                 c.send(false, 1, hex("cebae1bdb9cf83cebcceb5f4908080"));
                 c.expectClose(1007);
@@ -331,7 +341,7 @@ class ConformanceTest {
 
         @Test
         void failFastInsideAPartiallyReceivedFrame() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 // Autobahn 6.4.3: a frame declares 21 payload bytes; the valid first 11 arrive, then the
                 // invalid 4 (F4 90 80 80 is above U+10FFFF); the last 6 are never sent
                 byte[] whole = frame(true, 0, 1, hex("cebae1bdb9cf83cebcceb5f4908080656469746564"));
@@ -343,7 +353,7 @@ class ConformanceTest {
 
         @Test
         void invalidUtf8InCloseReason() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 byte[] payload = {0x03, (byte) 0xE8, (byte) 0xCE, (byte) 0xBA, (byte) 0xFF};
                 c.send(true, 8, payload);
                 c.expectClose(1007);
@@ -356,7 +366,7 @@ class ConformanceTest {
     class Closing {
         @Test
         void emptyCloseIsAnsweredWithEmptyClose() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 8, new byte[0]);
                 ServerFrames.Frame f = c.read();
                 assertEquals(8, f.opcode());
@@ -367,7 +377,7 @@ class ConformanceTest {
 
         @Test
         void oneBytePayloadIsAProtocolError() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 8, new byte[] {0x03});
                 c.expectClose(1002);
             }
@@ -377,7 +387,7 @@ class ConformanceTest {
         @ValueSource(ints = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999,
             4000, 4999})
         void validCodesAreEchoed(int code) throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 8, closePayload(code, "bye"));
                 c.expectClose(code);
             }
@@ -386,7 +396,7 @@ class ConformanceTest {
         @ParameterizedTest
         @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535})
         void invalidCodesAreProtocolErrors(int code) throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 8, closePayload(code, ""));
                 c.expectClose(1002);
             }
@@ -394,7 +404,7 @@ class ConformanceTest {
 
         @Test
         void maximumReasonLengthIsEchoed() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.send(true, 8, closePayload(1000, ascii(123)));
                 c.expectClose(1000);
             }
@@ -402,7 +412,7 @@ class ConformanceTest {
 
         @Test
         void dataAfterCloseIsNotEchoed() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 all.writeBytes(frame(true, 0, 8, closePayload(1000, "")));
                 all.writeBytes(frame(true, 0, 1, "after close".getBytes(StandardCharsets.UTF_8)));
@@ -414,7 +424,7 @@ class ConformanceTest {
 
         @Test
         void closeAfterClose() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 all.writeBytes(frame(true, 0, 8, closePayload(1000, "")));
                 all.writeBytes(frame(true, 0, 8, closePayload(1001, "")));
@@ -430,7 +440,7 @@ class ConformanceTest {
         @ParameterizedTest
         @ValueSource(ints = {1 << 20, 4 << 20, 16 << 20})
         void largeBinaryMessageInOneFrame(int size) throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 byte[] data = bytes(size, size);
                 c.send(true, 2, data);
                 assertArrayEquals(data, c.readMessage().payload());
@@ -440,7 +450,7 @@ class ConformanceTest {
 
         @Test
         void largestTextMessageFragmentedIn64KiBFrames() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 String text = ascii(MAX);
                 byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
                 int chunk = 64 * 1024;
@@ -454,7 +464,7 @@ class ConformanceTest {
 
         @Test
         void messageOneByteOverTheLimitIs1009() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 // the declared length alone must trigger 1009: send only the header
                 byte[] h = new byte[14];
                 h[0] = (byte) 0x82;
@@ -470,7 +480,7 @@ class ConformanceTest {
 
         @Test
         void fragmentsAddingUpOverTheLimitAre1009() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 int chunk = 1 << 20;
                 byte[] part = new byte[chunk];
                 for (int i = 0; i < 16; i++) {
@@ -487,7 +497,7 @@ class ConformanceTest {
     class Robustness {
         @Test
         void absurdDeclaredLengthDoesNotAllocate() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 byte[] h = {(byte) 0x82, (byte) 0xFF, 0x3F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
                     (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3, 4};
                 c.sendRaw(h);
@@ -497,7 +507,7 @@ class ConformanceTest {
 
         @Test
         void lengthWithTopBitSetIsAProtocolError() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 byte[] h = {(byte) 0x82, (byte) 0xFF, (byte) 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4};
                 c.sendRaw(h);
                 c.expectClose(1002);
@@ -506,7 +516,7 @@ class ConformanceTest {
 
         @Test
         void unmaskedClientFrameIsAProtocolError() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 c.sendRaw(new byte[] {(byte) 0x81, 0x02, 'h', 'i'});
                 c.expectClose(1002);
             }
@@ -514,9 +524,9 @@ class ConformanceTest {
 
         @Test
         void clientVanishingMidFrameDoesNotDisturbOthers() throws IOException {
-            try (RawClient other = RawClient.connect(port)) {
+            try (RawClient other = connect()) {
                 for (int i = 0; i < 20; i++) {
-                    try (RawClient c = RawClient.connect(port)) {
+                    try (RawClient c = connect()) {
                         byte[] f = frame(true, 0, 2, bytes(100_000, i));
                         c.sendRaw(Arrays.copyOf(f, 5_000 + i * 1_000));
                     } // socket closed mid-frame
@@ -530,7 +540,7 @@ class ConformanceTest {
         @Test
         void autoFragmentedMessageOf64KiBIn1300ByteFrames() throws IOException {
             // Autobahn 10.1.1
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 byte[] data = bytes(65536, 10);
                 for (int off = 0; off < data.length; off += 1300) {
                     int end = Math.min(data.length, off + 1300);
@@ -543,7 +553,7 @@ class ConformanceTest {
 
         @Test
         void pipelinedMessagesInOneWriteAreAllEchoedInOrder() throws IOException {
-            try (RawClient c = RawClient.connect(port)) {
+            try (RawClient c = connect()) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 for (int i = 0; i < 1000; i++) {
                     all.writeBytes(frame(true, 0, 1, ("m" + i).getBytes(StandardCharsets.UTF_8)));

@@ -30,6 +30,8 @@ final class ConnectionHarness {
     final ServerEngine engine;
     final EventLoop loop;
     final FakeTransport transport = new FakeTransport();
+    /** What the connection sees: the fake transport, or a transport over it (TLS, PROXY header). */
+    final Transport top;
     final Connection connection;
     private ServerFrames.Reader reader = new ServerFrames.Reader(0);
     private boolean headRead;
@@ -39,12 +41,19 @@ final class ConnectionHarness {
     }
 
     ConnectionHarness(Recorder recorder, Consumer<TestConfig> configure) throws IOException {
+        this(recorder, configure, (loop, fake) -> fake);
+    }
+
+    /** A harness whose connection runs over {@code stack(loop, fake transport)}. */
+    ConnectionHarness(Recorder recorder, Consumer<TestConfig> configure,
+                      java.util.function.BiFunction<EventLoop, FakeTransport, Transport> stack) throws IOException {
         this.recorder = recorder;
         TestConfig config = new TestConfig(recorder);
         configure.accept(config);
         engine = new ServerEngine(config.build());
         loop = EventLoop.detached(engine, clock);
-        connection = loop.attach(transport);
+        top = stack.apply(loop, transport);
+        connection = loop.attach(top);
         connection.register(null);
     }
 

@@ -26,7 +26,7 @@ final class FakeTransport implements Transport {
     boolean closed;
 
     @Override
-    public void register(Selector selector, Sink transportSink) {
+    public void register(Selector selector, Sink transportSink, Object attachment) {
         sink = transportSink;
     }
 

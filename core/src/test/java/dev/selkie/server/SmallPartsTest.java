@@ -118,8 +118,8 @@ class SmallPartsTest {
         headers.add("Cookie", "b=2");
         dev.selkie.protocol.RequestHead head = new dev.selkie.protocol.RequestHead("GET", "/p?q=1", "/p", "q=1", 1, 1,
                 headers);
-        RequestView view = new RequestView(head, new java.net.InetSocketAddress("127.0.0.1", 1234), null,
-                List.of("chat"));
+        java.net.InetSocketAddress from = new java.net.InetSocketAddress("127.0.0.1", 1234);
+        RequestView view = new RequestView(head, from, HandshakeStage.Peer.plain(from), null, List.of("chat"));
         assertEquals("GET", view.method());
         assertEquals("/p", view.path());
         assertEquals("q=1", view.query());

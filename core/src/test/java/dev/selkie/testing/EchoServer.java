@@ -1,6 +1,7 @@
 package dev.selkie.testing;
 
 import dev.selkie.Compression;
+import dev.selkie.Tls;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
@@ -18,7 +19,16 @@ public final class EchoServer {
 
     /** The same, with this compression (the echo demo's default is the shared mode). */
     public static WebSocketServer start(int maxMessageSize, Compression compression) {
-        WebSocketServer server = WebSocketServer.builder()
+        return start(maxMessageSize, compression, null);
+    }
+
+    /** The same over TLS (null: plain). */
+    public static WebSocketServer start(int maxMessageSize, Compression compression, Tls tls) {
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        WebSocketServer server = builder
                 .compression(compression)
                 .host("127.0.0.1")
                 .port(0)

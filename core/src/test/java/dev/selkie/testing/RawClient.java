@@ -61,15 +61,39 @@ public final class RawClient implements Closeable {
 
     /** @param receiveBuffer SO_RCVBUF to set before connecting (a small one makes a slow reader); 0 for the default */
     public RawClient(int port, int readTimeoutMillis, int receiveBuffer) throws IOException {
-        socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
-        }
-        socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        socket.setSoTimeout(readTimeoutMillis);
+        this(plainSocket(port, readTimeoutMillis, receiveBuffer));
+    }
+
+    private RawClient(Socket connected) throws IOException {
+        socket = connected;
         in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
         out = socket.getOutputStream();
+    }
+
+    private static Socket plainSocket(int port, int readTimeoutMillis, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
+        s.setTcpNoDelay(true);
+        s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        s.setSoTimeout(readTimeoutMillis);
+        return s;
+    }
+
+    /**
+     * A client over TLS to 127.0.0.1 (server name {@code localhost}), handshaken, not yet upgraded;
+     * {@code context} must trust the server's certificate.
+     */
+    public static RawClient tls(int port, javax.net.ssl.SSLContext context) throws IOException {
+        Socket tcp = plainSocket(port, 10_000, 0);
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(tcp, "localhost", port, true);
+        javax.net.ssl.SSLParameters parameters = s.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        s.setSSLParameters(parameters);
+        s.startHandshake();
+        return new RawClient(s);
     }
 
     private static ClientHandshake handshake(String path, String... extraHeaders) {

@@ -1,0 +1,681 @@
+package dev.selkie.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TLS over the transport beneath it (the plain TCP one, or the PROXY header reader above that),
+ * driven by the connection's event loop with an {@link SSLEngine} of any JSSE provider: ciphertext
+ * comes up from below and is unwrapped, record after record, until the engine needs more
+ * (BUFFER_UNDERFLOW); the plaintext goes up to the connection; what the connection writes is
+ * wrapped in batches of records and handed down. The engine's own writes (handshake flights, TLS
+ * 1.3 session tickets, alerts, {@code close_notify}) go down whenever it asks (NEED_WRAP), from
+ * the read path too. Delegated tasks (NEED_TASK) run on a small executor off the loop; reading
+ * pauses meanwhile and the connection is driven again on its loop when they are done, starting
+ * with any records already buffered.
+ *
+ * <p>Memory: decryption and encryption use the loop's {@link TlsBuffers}; a connection holds a
+ * buffer of its own only while a partial record waits for the rest, or ciphertext for the socket.
+ * An idle TLS connection holds none.
+ *
+ * <p>Closing: {@link #shutdownOutput} sends {@code close_notify} and then the FIN (once the
+ * ciphertext before it is written); a {@code close_notify} from the peer is the end of its stream;
+ * {@link #close} sends {@code close_notify} if it can without waiting and closes. How long a close
+ * may take is the connection's close timeout. A first read that is plain HTTP gets a plaintext 400
+ * telling to use {@code https://} or {@code wss://}; one that is not TLS fails the connection
+ * (logged at debug). Loop thread only.
+ */
+final class TlsTransport implements Transport, Transport.Sink {
+    private static final Logger log = LoggerFactory.getLogger(TlsTransport.class);
+    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
+    private static final byte[] PLAIN_HTTP_ANSWER = ("HTTP/1.1 400 Bad Request\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 52\r\nConnection: close\r\n\r\n"
+            + "This port speaks TLS: use https:// or wss:// here.\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    /** The TLS side of the connection. */
+    enum State {
+        /** Nothing received yet: plain HTTP, garbage or a ClientHello. */
+        FIRST_BYTES,
+        /** The TLS handshake is under way. */
+        HANDSHAKING,
+        /** Application data flows. */
+        OPEN,
+        /** Plain HTTP came; the 400 is on its way and then the FIN. */
+        REFUSING_PLAINTEXT,
+        /** Closed. */
+        CLOSED
+    }
+
+    private final Transport lower;
+    private final SSLEngine engine;
+    private final EventLoop loop;
+    private final Executor tasks;
+    private final Wrapper wrapper = new Wrapper();
+    private Sink upper;
+    private State state = State.FIRST_BYTES;
+    /** A partial record (or records waiting for a delegated task), taken from the loop's buffers. */
+    private ByteBuffer pendingIn;
+    /** Ciphertext the transport below did not take yet; null when none. */
+    private OutboundQueue pendingOut;
+    private boolean taskRunning;
+    private boolean readingWanted = true;
+    /** The connection wrote while the handshake or the socket held writes back: tell it when they go. */
+    private boolean writeWanted;
+    private boolean finAfterFlush;
+    private boolean outputShut;
+    private String serverName;
+
+    TlsTransport(Transport lower, SSLEngine engine, EventLoop loop, Executor tasks) {
+        this.lower = lower;
+        this.engine = engine;
+        this.loop = loop;
+        this.tasks = tasks;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** Whether the connection holds a buffer of its own (a partial record, or ciphertext waiting). */
+    boolean holdsBuffers() {
+        return pendingIn != null || pendingOut != null;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Transport, to the connection above
+
+    @Override
+    public void register(Selector selector, Sink sink, Object attachment) throws IOException {
+        upper = sink;
+        lower.register(selector, this, attachment);
+    }
+
+    @Override
+    public void ready(int readyOps) {
+        lower.ready(readyOps);
+    }
+
+    @Override
+    public void write(OutboundQueue queue) throws IOException {
+        if (queue.isEmpty() || state == State.CLOSED) {
+            return;
+        }
+        if (state != State.OPEN || pendingOut != null) {
+            writeWanted = true; // after the handshake, or when the socket takes ciphertext again
+            return;
+        }
+        TlsBuffers buffers = loop.pools().tlsBuffers();
+        while (!queue.isEmpty() && state == State.OPEN) {
+            ByteBuffer out = buffers.ciphertext(engine.getSession().getPacketBufferSize());
+            wrapper.into(out);
+            long consumed = queue.writeTo(wrapper); // wraps until the batch is full or the queue is empty
+            if (wrapper.failure != null) {
+                IOException failure = wrapper.failure;
+                wrapper.failure = null;
+                throw failure;
+            }
+            if (!send(out.flip())) {
+                writeWanted = !queue.isEmpty();
+                return;
+            }
+            if (wrapper.handshakeAgain) { // a renegotiation or key update wants the engine's turn
+                wrapper.handshakeAgain = false;
+                if (!handshakeSteps(engine.getHandshakeStatus()) || state != State.OPEN) {
+                    writeWanted = !queue.isEmpty();
+                    return;
+                }
+            } else if (consumed == 0) {
+                writeWanted = !queue.isEmpty(); // the engine takes nothing now: wait, never spin
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean writeBlocked() {
+        return state != State.OPEN || pendingOut != null || lower.writeBlocked();
+    }
+
+    @Override
+    public void reading(boolean on) {
+        readingWanted = on;
+        if (!taskRunning) {
+            lower.reading(on);
+        }
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (outputShut || state == State.CLOSED) {
+            return;
+        }
+        outputShut = true;
+        engine.closeOutbound();
+        wrapEngineOutput();
+        if (pendingOut != null) {
+            finAfterFlush = true; // after the ciphertext before it
+        } else {
+            lower.shutdownOutput();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean sendCloseNotify = state == State.OPEN && !outputShut && pendingOut == null;
+        state = State.CLOSED;
+        if (sendCloseNotify) { // as a courtesy, if the socket takes it now; never waited for
+            try {
+                engine.closeOutbound();
+                ByteBuffer out = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
+                engine.wrap(NOTHING, out);
+                send(out.flip());
+            } catch (IOException e) {
+                log.debug("close_notify to {} not sent: {}", remoteAddress(), e.toString());
+            }
+        }
+        engine.closeOutbound();
+        try {
+            engine.closeInbound(); // lets a native provider free its state now
+        } catch (SSLException e) {
+            // the peer did not send close_notify: nothing to do about it here
+        }
+        releaseBuffers();
+        lower.close();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return lower.remoteAddress();
+    }
+
+    @Override
+    public Optional<InetSocketAddress> declaredRemoteAddress() {
+        return lower.declaredRemoteAddress();
+    }
+
+    @Override
+    public Optional<String> serverName() {
+        return Optional.ofNullable(serverName);
+    }
+
+    @Override
+    public boolean secure() {
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Sink, from the transport below
+
+    @Override
+    public void received(ByteBuffer in) {
+        switch (state) {
+            case FIRST_BYTES -> {
+                if (looksLikePlainHttp(in.get(in.position()))) {
+                    refusePlaintext();
+                    in.position(in.limit());
+                    return;
+                }
+                state = State.HANDSHAKING;
+                unwrapFrom(in);
+            }
+            case HANDSHAKING, OPEN -> unwrapFrom(in);
+            case REFUSING_PLAINTEXT, CLOSED -> in.position(in.limit());
+        }
+    }
+
+    @Override
+    public void endOfStream() {
+        if (state != State.CLOSED) {
+            upper.endOfStream(); // with or without close_notify: the connection ends either way
+        }
+    }
+
+    @Override
+    public void failed(IOException error) {
+        if (state != State.CLOSED) {
+            upper.failed(error);
+        }
+    }
+
+    @Override
+    public void writable() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        try {
+            if (pendingOut != null) {
+                lower.write(pendingOut);
+                pendingOut.takeReleased();
+                if (!pendingOut.isEmpty()) {
+                    return;
+                }
+                loop.pools().recycle(pendingOut);
+                pendingOut = null;
+            }
+            if (finAfterFlush) {
+                finAfterFlush = false;
+                lower.shutdownOutput();
+            }
+        } catch (IOException e) {
+            upper.failed(e);
+            return;
+        }
+        if (writeWanted && state == State.OPEN) {
+            writeWanted = false;
+            upper.writable();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Reading
+
+    /** A ClientHello starts with 0x16 (or 0x80 for an SSLv2-style one); an HTTP method with a letter. */
+    private static boolean looksLikePlainHttp(byte first) {
+        return first >= 'A' && first <= 'Z';
+    }
+
+    private void refusePlaintext() {
+        state = State.REFUSING_PLAINTEXT;
+        loop.metrics().rejected("plain HTTP on a TLS port");
+        log.debug("plain HTTP from {} on a TLS port: 400", remoteAddress());
+        try {
+            if (send(ByteBuffer.wrap(PLAIN_HTTP_ANSWER))) {
+                lower.shutdownOutput();
+            } else {
+                finAfterFlush = true;
+            }
+        } catch (IOException e) {
+            upper.failed(e);
+        }
+        // the connection's handshake deadline closes it if the client never closes its side
+    }
+
+    /** Unwraps what {@code in} holds (after any partial record kept from before); keeps the rest. */
+    private void unwrapFrom(ByteBuffer in) {
+        if (pendingIn == null) {
+            unwrap(in);
+            if (in.hasRemaining() && state != State.CLOSED) {
+                keep(in);
+            }
+            return;
+        }
+        while (in.hasRemaining() && state != State.CLOSED) {
+            if (!pendingIn.hasRemaining()) {
+                growPendingIn(); // more than a record waits (a delegated task is running)
+            }
+            int n = Math.min(in.remaining(), pendingIn.remaining());
+            pendingIn.put(in.slice(in.position(), n));
+            in.position(in.position() + n);
+            if (!taskRunning) {
+                drainPendingIn();
+            }
+        }
+    }
+
+    /** Unwraps the kept bytes; lets go of the buffer when none are left. */
+    private void drainPendingIn() {
+        if (pendingIn == null) {
+            return;
+        }
+        pendingIn.flip();
+        unwrap(pendingIn);
+        if (pendingIn == null) {
+            return; // closed meanwhile
+        }
+        if (pendingIn.hasRemaining()) {
+            pendingIn.compact();
+        } else {
+            loop.pools().tlsBuffers().give(pendingIn);
+            pendingIn = null;
+        }
+    }
+
+    private void keep(ByteBuffer rest) {
+        int size = Math.max(engine.getSession().getPacketBufferSize(), rest.remaining());
+        pendingIn = loop.pools().tlsBuffers().take(size);
+        pendingIn.put(rest);
+    }
+
+    private void growPendingIn() {
+        ByteBuffer bigger = ByteBuffer.allocate(pendingIn.capacity() * 2);
+        pendingIn.flip();
+        bigger.put(pendingIn);
+        pendingIn = bigger;
+    }
+
+    /** Unwraps records from {@code src} until it needs more bytes, a task runs, or the connection ends. */
+    private void unwrap(ByteBuffer src) {
+        TlsBuffers buffers = loop.pools().tlsBuffers();
+        while (state == State.HANDSHAKING || state == State.OPEN) {
+            if (taskRunning || engine.isInboundDone()) {
+                return;
+            }
+            ByteBuffer plaintext = buffers.plaintext(engine.getSession().getApplicationBufferSize());
+            SSLEngineResult result;
+            try {
+                result = engine.unwrap(src, plaintext);
+            } catch (SSLException e) {
+                tlsFailed(e);
+                return;
+            }
+            if (plaintext.position() > 0) {
+                upper.received(plaintext.flip()); // consumed or copied by the connection during the call
+                if (state == State.CLOSED) {
+                    return;
+                }
+            }
+            switch (result.getStatus()) {
+                case BUFFER_UNDERFLOW -> {
+                    handshakeSteps(result.getHandshakeStatus());
+                    return; // the rest of the record is still to come
+                }
+                case BUFFER_OVERFLOW -> {
+                    continue; // a larger plaintext buffer is taken next time round (the session's size grew)
+                }
+                case CLOSED -> {
+                    // close_notify: answer it (the engine wants to wrap ours) and end the stream
+                    handshakeSteps(result.getHandshakeStatus());
+                    if (state != State.CLOSED) {
+                        upper.endOfStream();
+                    }
+                    return;
+                }
+                case OK -> {
+                    if (!handshakeSteps(result.getHandshakeStatus())) {
+                        return;
+                    }
+                    if (!src.hasRemaining()) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Does what the engine asks after an operation: wraps its messages, starts delegated tasks,
+     * notes the end of the handshake.
+     *
+     * @return false if unwrapping must stop for now (a task runs, or the connection failed)
+     */
+    private boolean handshakeSteps(HandshakeStatus status) {
+        HandshakeStatus next = status;
+        while (true) {
+            switch (next) {
+                case NEED_TASK -> {
+                    runTasks();
+                    return false;
+                }
+                case NEED_WRAP -> {
+                    if (!wrapEngineOutput()) {
+                        return false;
+                    }
+                    next = engine.getHandshakeStatus();
+                    if (next == HandshakeStatus.NOT_HANDSHAKING) {
+                        handshakeFinished();
+                        return state != State.CLOSED;
+                    }
+                }
+                case FINISHED -> {
+                    handshakeFinished();
+                    next = engine.getHandshakeStatus();
+                    if (next == HandshakeStatus.NOT_HANDSHAKING || next == HandshakeStatus.FINISHED) {
+                        return state != State.CLOSED;
+                    }
+                }
+                case NOT_HANDSHAKING -> {
+                    if (state == State.HANDSHAKING && !engine.isInboundDone() && !engine.isOutboundDone()) {
+                        handshakeFinished(); // a provider that reports no FINISHED result
+                    }
+                    return state != State.CLOSED;
+                }
+                default -> { // NEED_UNWRAP, NEED_UNWRAP_AGAIN: the peer's turn
+                    return state != State.CLOSED;
+                }
+            }
+        }
+    }
+
+    private void handshakeFinished() {
+        if (state != State.HANDSHAKING) {
+            return;
+        }
+        state = State.OPEN;
+        serverName = requestedServerName(engine.getSession());
+        log.debug("TLS with {}: {} {}{}", remoteAddress(), engine.getSession().getProtocol(),
+                engine.getSession().getCipherSuite(), serverName == null ? "" : " for " + serverName);
+        if (writeWanted) {
+            writeWanted = false;
+            upper.writable();
+        }
+    }
+
+    private static String requestedServerName(SSLSession session) {
+        if (session instanceof ExtendedSSLSession extended) {
+            for (SNIServerName name : extended.getRequestedServerNames()) {
+                if (name instanceof SNIHostName host) {
+                    return host.getAsciiName();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Wraps what the engine wants to send on its own and hands it down; false if the connection failed. */
+    private boolean wrapEngineOutput() {
+        ByteBuffer out = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
+        try {
+            do {
+                SSLEngineResult result = engine.wrap(NOTHING, out);
+                if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    break; // the batch is full: send it, then go on
+                }
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED || result.bytesProduced() == 0) {
+                    break;
+                }
+            } while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
+                    && out.remaining() >= engine.getSession().getPacketBufferSize());
+            send(out.flip());
+        } catch (SSLException e) {
+            tlsFailed(e);
+            return false;
+        } catch (IOException e) {
+            upper.failed(e);
+            return false;
+        }
+        if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !engine.isOutboundDone()) {
+            return wrapEngineOutput(); // a full batch went: the rest
+        }
+        return true;
+    }
+
+    /** The engine's delegated tasks, off the loop; reading pauses until they are done. */
+    private void runTasks() {
+        List<Runnable> work = new ArrayList<>(2);
+        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+            work.add(task);
+        }
+        taskRunning = true;
+        lower.reading(false);
+        Runnable all = () -> {
+            try {
+                for (Runnable task : work) {
+                    task.run();
+                }
+            } finally {
+                loop.execute(this::tasksDone);
+            }
+        };
+        try {
+            tasks.execute(all);
+        } catch (RejectedExecutionException e) {
+            all.run(); // the executor is full or stopping: run them here, the loop waits a little
+        }
+    }
+
+    /** On the loop, after the delegated tasks: go on where the engine stands, then with buffered records. */
+    private void tasksDone() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        taskRunning = false;
+        lower.reading(readingWanted);
+        if (!handshakeSteps(engine.getHandshakeStatus())) {
+            return;
+        }
+        drainPendingIn(); // the records that came while the task ran, maybe the whole next flight
+    }
+
+    private void tlsFailed(SSLException e) {
+        log.debug("TLS with {} failed: {}", remoteAddress(), e.toString());
+        try { // the engine may have an alert to send: try once, without waiting
+            engine.closeOutbound();
+            ByteBuffer out = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
+            engine.wrap(NOTHING, out);
+            send(out.flip());
+        } catch (IOException | RuntimeException ignored) {
+            // nothing more to say to this peer
+        }
+        upper.failed(e);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Writing down
+
+    /**
+     * Hands ciphertext (in the loop's batch buffer, or any buffer the caller does not reuse before
+     * this returns) to the transport below; what it does not take now is copied and kept.
+     *
+     * @return true if it took everything (false: writes wait for {@link #writable})
+     */
+    private boolean send(ByteBuffer bytes) throws IOException {
+        if (!bytes.hasRemaining()) {
+            return pendingOut == null;
+        }
+        if (pendingOut != null) { // behind what already waits
+            pendingOut.add(copy(bytes));
+            return false;
+        }
+        OutboundQueue queue = loop.pools().takeQueue();
+        queue.add(bytes);
+        lower.write(queue);
+        queue.takeReleased(); // this queue's costs are nobody's limit; a recycled queue must start at zero
+        if (queue.isEmpty()) {
+            loop.pools().recycle(queue);
+            return true;
+        }
+        ByteBuffer rest = copy(bytes);
+        queue.clear();
+        queue.takeReleased();
+        queue.add(rest);
+        pendingOut = queue;
+        return false;
+    }
+
+    private static ByteBuffer copy(ByteBuffer bytes) {
+        return ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+    }
+
+    private void releaseBuffers() {
+        if (pendingIn != null) {
+            loop.pools().tlsBuffers().give(pendingIn);
+            pendingIn = null;
+        }
+        if (pendingOut != null) {
+            pendingOut.clear();
+            pendingOut.takeReleased();
+            loop.pools().recycle(pendingOut);
+            pendingOut = null;
+        }
+    }
+
+    /**
+     * The channel the connection's queue is written to: each write wraps as many records as the
+     * batch buffer holds, and reports the plaintext bytes it consumed.
+     */
+    private final class Wrapper implements GatheringByteChannel {
+        private ByteBuffer out;
+        IOException failure;
+        boolean handshakeAgain;
+
+        void into(ByteBuffer batch) {
+            out = batch;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            long consumed = 0;
+            int packet = engine.getSession().getPacketBufferSize();
+            while (out.remaining() >= packet && remaining(srcs, offset, length)) {
+                SSLEngineResult result;
+                try {
+                    result = engine.wrap(srcs, offset, length, out);
+                } catch (SSLException e) {
+                    failure = e;
+                    return consumed;
+                }
+                consumed += result.bytesConsumed();
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    failure = new IOException("TLS output is closed");
+                    return consumed;
+                }
+                if (result.getStatus() != SSLEngineResult.Status.OK || result.bytesConsumed() == 0) {
+                    HandshakeStatus hs = result.getHandshakeStatus();
+                    handshakeAgain = hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
+                    return consumed;
+                }
+            }
+            return consumed;
+        }
+
+        private boolean remaining(ByteBuffer[] srcs, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                if (srcs[i].hasRemaining()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            return (int) write(new ByteBuffer[] {src}, 0, 1);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
