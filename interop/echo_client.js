@@ -1,15 +1,18 @@
 // Interop client: node ws against a Selkie echo server.
-// Usage: node echo_client.js ws://127.0.0.1:PORT/ [deflate|plain]
+// Usage: node echo_client.js ws[s]://127.0.0.1:PORT/ [deflate|plain] [CA.pem]
 // With "deflate" (the default) the client offers permessage-deflate (perMessageDeflate: true);
 // with "plain" it offers nothing. Prints "EXTENSIONS <answer>" after the handshake, "OK <what>"
-// per check, "READY", and "CLOSE <code>" when the server closes.
+// per check, "READY", and "CLOSE <code>" when the server closes. For wss:// the server's certificate
+// must be signed by CA.pem (checked, with the host name, by Node's TLS).
 'use strict';
 const WebSocket = require('ws');
 const crypto = require('crypto');
 
 const url = process.argv[2];
 const deflate = (process.argv[3] || 'deflate') === 'deflate';
-const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024, perMessageDeflate: deflate });
+const options = { maxPayload: 16 * 1024 * 1024, perMessageDeflate: deflate };
+if (process.argv[4]) { options.ca = require('fs').readFileSync(process.argv[4]); }
+const ws = new WebSocket(url, options);
 const timer = setTimeout(() => { console.log('TIMEOUT'); process.exit(3); }, 60000);
 
 const steps = [];

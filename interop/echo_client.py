@@ -1,22 +1,26 @@
 """Interop client: python-websockets against a Selkie echo server.
 
-Usage: python3 echo_client.py ws://127.0.0.1:PORT/ [deflate|plain]
+Usage: python3 echo_client.py ws[s]://127.0.0.1:PORT/ [deflate|plain] [CA.pem]
 With "deflate" (the default) the client offers permessage-deflate, as python-websockets does by
 default; with "plain" it offers nothing. Prints "EXTENSIONS <answer>" after the handshake, one
 line per check ("OK <what>") and, once the server closes the connection, "CLOSE <code>". Exits
-non-zero on any mismatch or after 60 s.
+non-zero on any mismatch or after 60 s. For wss:// the server's certificate must be signed by CA.pem.
 """
 import asyncio
 import os
+import ssl
 import sys
 
 import websockets
 
 
-async def main(url, mode):
+async def main(url, mode, ca):
     compression = "deflate" if mode == "deflate" else None
+    context = None
+    if url.startswith("wss://"):
+        context = ssl.create_default_context(cafile=ca)  # verifies the chain and the host (an IP SAN)
     async with websockets.connect(url, max_size=16 * 1024 * 1024, ping_interval=None,
-                                  compression=compression) as ws:
+                                  compression=compression, ssl=context) as ws:
         print("EXTENSIONS %s" % ws.response_headers.get("Sec-WebSocket-Extensions", ""), flush=True)
         json = '{"user":"python","text":"%s"}' % ("hello, room " * 200)
         await ws.send(json)
@@ -52,4 +56,5 @@ async def main(url, mode):
 
 
 if __name__ == "__main__":
-    asyncio.run(asyncio.wait_for(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "deflate"), 60))
+    asyncio.run(asyncio.wait_for(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "deflate",
+                                      sys.argv[3] if len(sys.argv) > 3 else None), 60))

@@ -89,7 +89,7 @@ final class TlsSetup implements AutoCloseable {
         SSLEngine server;
         try {
             server = engine(tls);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) { // an unknown protocol or suite, a context never initialised
             throw new IllegalArgumentException("TLS cannot be set up with " + tls + ": " + e.getMessage(), e);
         }
         SSLEngine client;

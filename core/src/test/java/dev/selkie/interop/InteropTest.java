@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.selkie.Compression;
 import dev.selkie.ServerMetrics;
 import dev.selkie.WebSocketServer;
 import dev.selkie.testing.EchoServer;
+import dev.selkie.testing.TestCertificates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,49 +21,67 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Third-party clients against a Selkie echo server: python-websockets and node ws each exchange
  * JSON, text, UTF-8, a 1 MiB binary, a fragmented message and a ping, then see close 1001 when the
  * server stops; once offering permessage-deflate (its use checked in the answer and in the server's
- * counters of bytes inflated and compressed) and once offering nothing. {@code .ci/run} installs both clients (Debian's python3-websockets, {@code npm ci} in
+ * counters of bytes inflated and compressed) and once offering nothing; each over {@code ws://} and
+ * over {@code wss://}, verifying the server's certificate against a test CA. {@code .ci/run} installs both clients (Debian's python3-websockets, {@code npm ci} in
  * {@code interop/}); where they are missing outside CI the test is skipped, in CI it fails.
  */
 class InteropTest {
     private static final Path INTEROP = Path.of("..", "interop").toAbsolutePath().normalize();
     private WebSocketServer server;
 
-    @BeforeEach
-    void start() {
-        server = EchoServer.start(16 << 20);
+    @TempDir
+    static Path certificates;
+    private static TestCertificates ca;
+    private static Path caPem;
+
+    @BeforeAll
+    static void certificates() throws IOException {
+        ca = TestCertificates.newCa();
+        caPem = ca.writeCaPem(certificates);
+    }
+
+    private void start(String scheme) {
+        server = EchoServer.start(16 << 20, Compression.shared(),
+                scheme.equals("wss") ? ca.server().tls(certificates) : null);
     }
 
     @AfterEach
     void stop() {
-        server.stop(Duration.ofSeconds(5));
+        if (server != null) {
+            server.stop(Duration.ofSeconds(5));
+        }
     }
 
-    @ParameterizedTest(name = "python-websockets, {0}")
-    @ValueSource(strings = {"deflate", "plain"})
-    void pythonWebsockets(String mode) throws Exception {
+    @ParameterizedTest(name = "python-websockets, {0}, {1}")
+    @CsvSource({"ws, deflate", "ws, plain", "wss, deflate", "wss, plain"})
+    void pythonWebsockets(String scheme, String mode) throws Exception {
         requireTool(probe("/usr/bin/python3", "-c", "import websockets"),
                 "python-websockets (apt-get install -y python3-websockets)");
-        run(List.of("/usr/bin/python3", INTEROP.resolve("echo_client.py").toString(), url(), mode), mode);
+        start(scheme);
+        run(List.of("/usr/bin/python3", INTEROP.resolve("echo_client.py").toString(), url(scheme), mode,
+                caPem.toString()), mode);
     }
 
-    @ParameterizedTest(name = "node ws, {0}")
-    @ValueSource(strings = {"deflate", "plain"})
-    void nodeWs(String mode) throws Exception {
+    @ParameterizedTest(name = "node ws, {0}, {1}")
+    @CsvSource({"ws, deflate", "ws, plain", "wss, deflate", "wss, plain"})
+    void nodeWs(String scheme, String mode) throws Exception {
         requireTool(Files.isDirectory(INTEROP.resolve("node_modules/ws")) && probe("node", "--version"),
                 "node ws (npm ci in interop/)");
-        run(List.of("node", INTEROP.resolve("echo_client.js").toString(), url(), mode), mode);
+        start(scheme);
+        run(List.of("node", INTEROP.resolve("echo_client.js").toString(), url(scheme), mode, caPem.toString()), mode);
     }
 
-    private String url() {
-        return "ws://127.0.0.1:" + server.port() + "/";
+    private String url(String scheme) {
+        return scheme + "://127.0.0.1:" + server.port() + "/";
     }
 
     private void run(List<String> command, String mode) throws Exception {

@@ -86,7 +86,13 @@ public final class RawClient implements Closeable {
      * {@code context} must trust the server's certificate.
      */
     public static RawClient tls(int port, javax.net.ssl.SSLContext context) throws IOException {
+        return tls(port, context, new byte[0]);
+    }
+
+    /** The same, writing {@code beforeTls} (a PROXY header, say) on the TCP connection first. */
+    public static RawClient tls(int port, javax.net.ssl.SSLContext context, byte[] beforeTls) throws IOException {
         Socket tcp = plainSocket(port, 10_000, 0);
+        tcp.getOutputStream().write(beforeTls);
         javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context.getSocketFactory()
                 .createSocket(tcp, "localhost", port, true);
         javax.net.ssl.SSLParameters parameters = s.getSSLParameters();

@@ -62,6 +62,9 @@ final class BenchServerCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}, the shared mode for all).")
     private int contextTakeover;
 
+    @picocli.CommandLine.Mixin
+    private TlsOptions tlsOptions = new TlsOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         OptionChecks.host(spec, host);
@@ -74,20 +77,27 @@ final class BenchServerCommand implements Callable<Integer> {
         }
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(Level.WARN);
+        dev.selkie.Tls tls = tlsOptions.tls(spec);
         WebSocketServer server = build(host, port, loops, backlog,
                 noDeflate ? Compression.off()
-                        : contextTakeover > 0 ? Compression.contextTakeover(contextTakeover) : Compression.shared());
+                        : contextTakeover > 0 ? Compression.contextTakeover(contextTakeover) : Compression.shared(), tls);
         String where = ServerRunner.urlHost(host);
+        String ws = tls != null ? "wss://" : "ws://";
         return ServerRunner.runInForeground("bench server", server, actualPort -> List.of(
-                "Selkie bench server listening on ws://" + where + ":" + actualPort + "/echo and ws://"
+                "Selkie bench server listening on " + ws + where + ":" + actualPort + "/echo and " + ws
                         + where + ":" + actualPort + "/chat (" + loops + " loop" + (loops == 1 ? "" : "s") + ", "
                         + (noDeflate ? "no compression" : "permessage-deflate") + ")"));
     }
 
     /** The bench server, not started. */
-    static WebSocketServer build(String host, int port, int loops, int backlog, Compression compression) {
+    static WebSocketServer build(String host, int port, int loops, int backlog, Compression compression,
+                                 dev.selkie.Tls tls) {
         BenchListener listener = new BenchListener();
-        listener.server = WebSocketServer.builder()
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        listener.server = builder
                 .host(host)
                 .port(port)
                 .loops(loops)

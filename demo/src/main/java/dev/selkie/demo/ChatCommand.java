@@ -39,15 +39,21 @@ final class ChatCommand implements Callable<Integer> {
                     + "connection).")
     private boolean noDeflate;
 
+    @picocli.CommandLine.Mixin
+    private TlsOptions tlsOptions = new TlsOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         OptionChecks.host(spec, host);
         OptionChecks.port(spec, port);
+        dev.selkie.Tls tls = tlsOptions.tls(spec);
         ChatServer chat = new ChatServer(host, port, allowedOrigins,
-                noDeflate ? Compression.off() : Compression.shared());
+                noDeflate ? Compression.off() : Compression.shared(), tls);
         String where = ServerRunner.urlHost(host);
-        return ServerRunner.runInForeground("chat server", chat.server(), actualPort -> List.of(
-                "Selkie chat listening on ws://" + where + ":" + actualPort + "/ws",
-                "Open http://" + where + ":" + actualPort + "/ in a browser (or two)."));
+        String ws = tls != null ? "wss://" : "ws://";
+        String http = tls != null ? "https://" : "http://";
+        return ServerRunner.runInForeground("chat server", chat.server(), actualPort -> ServerRunner.withNote(List.of(
+                "Selkie chat listening on " + ws + where + ":" + actualPort + "/ws",
+                "Open " + http + where + ":" + actualPort + "/ in a browser (or two)."), tlsOptions.note()));
     }
 }

@@ -2,6 +2,7 @@ package dev.selkie.demo;
 
 import dev.selkie.Compression;
 import dev.selkie.HttpResponse;
+import dev.selkie.Tls;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
@@ -16,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code echo}: every text and binary message goes back unchanged; a try-it page at {@code /}. */
@@ -63,6 +66,19 @@ final class EchoCommand implements Callable<Integer> {
             description = "How long to wait for a pong (default: ${DEFAULT-VALUE}).")
     private Duration pongTimeout;
 
+    @Mixin
+    private TlsOptions tlsOptions = new TlsOptions();
+
+    @Option(names = "--proxy-protocol",
+            description = "Expect a PROXY protocol v1/v2 header on every connection (from a --trusted-proxy only); "
+                    + "the client address it declares is the connection's.")
+    private boolean proxyProtocol;
+
+    @Option(names = "--trusted-proxy", paramLabel = "CIDR",
+            description = "A proxy network trusted to name the client, e.g. 10.0.0.0/8 (repeatable): its PROXY headers "
+                    + "and its Forwarded / X-Forwarded-For headers are believed, nobody else's.")
+    private List<String> trustedProxies = new ArrayList<>();
+
     @Option(names = "--no-deflate",
             description = "Decline permessage-deflate (on by default, in the shared mode: no zlib state per "
                     + "connection).")
@@ -73,8 +89,22 @@ final class EchoCommand implements Callable<Integer> {
         OptionChecks.host(spec, host);
         OptionChecks.port(spec, port);
         OptionChecks.positive(spec, "--max-message-size", maxMessageSize);
+        if (proxyProtocol && trustedProxies.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--proxy-protocol needs at least one --trusted-proxy");
+        }
+        Tls tls = tlsOptions.tls(spec);
         WebResources page = new WebResources(Map.of("/", "echo.html", "/echo.js", "echo.js", "/demo.css", "demo.css"));
-        WebSocketServer server = WebSocketServer.builder()
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        try {
+            builder.trustedProxies(trustedProxies.toArray(String[]::new));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--trusted-proxy': " + e.getMessage());
+        }
+        WebSocketServer server = builder
+                .proxyProtocol(proxyProtocol)
                 .host(host)
                 .port(port)
                 .maxMessageSize(maxMessageSize)
@@ -88,17 +118,20 @@ final class EchoCommand implements Callable<Integer> {
                 .listener(new EchoListener())
                 .build();
         String where = ServerRunner.urlHost(host);
-        return ServerRunner.runInForeground("echo server", server, actualPort -> List.of(
-                "Selkie echo server listening on ws://" + where + ":" + actualPort + "/",
-                "Try it in a browser: http://" + where + ":" + actualPort + "/"));
+        String ws = tls != null ? "wss://" : "ws://";
+        String http = tls != null ? "https://" : "http://";
+        return ServerRunner.runInForeground("echo server", server, actualPort -> ServerRunner.withNote(List.of(
+                "Selkie echo server listening on " + ws + where + ":" + actualPort + "/",
+                "Try it in a browser: " + http + where + ":" + actualPort + "/"), tlsOptions.note()));
     }
 
     /** Echoes; logs connections (never messages) at info. */
     private static final class EchoListener implements WebSocketListener {
         @Override
         public void onOpen(WebSocket ws) {
-            log.info("Connection from {} to {}{}", ws.remoteAddress(), ws.request().path(),
-                    ws.subprotocol().map(p -> " (subprotocol " + p + ")").orElse(""));
+            boolean proxied = !ws.remoteAddress().equals(ws.socketAddress());
+            log.info("Connection from {}{} to {}{}", ws.remoteAddress(), proxied ? " via " + ws.socketAddress() : "",
+                    ws.request().path(), ws.subprotocol().map(p -> " (subprotocol " + p + ")").orElse(""));
         }
 
         @Override

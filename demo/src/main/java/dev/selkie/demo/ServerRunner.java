@@ -27,6 +27,16 @@ final class ServerRunner {
     private ServerRunner() {
     }
 
+    /** {@code lines}, and then {@code note} if there is one. */
+    static List<String> withNote(List<String> lines, String note) {
+        if (note == null) {
+            return lines;
+        }
+        List<String> all = new java.util.ArrayList<>(lines);
+        all.add(note);
+        return all;
+    }
+
     /** Starts {@code server} and blocks until the process is stopped; see the other overload. */
     static int runInForeground(String name, WebSocketServer server, IntFunction<List<String>> lines)
             throws InterruptedException {
@@ -51,6 +61,9 @@ final class ServerRunner {
         } catch (UncheckedIOException e) {
             System.err.println("selkie-demo: cannot start the " + name + ": " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            return 1;
+        } catch (IllegalArgumentException e) { // TLS that cannot serve: the message says why
+            System.err.println("selkie-demo: cannot start the " + name + ": " + e.getMessage());
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(name, server, stop), "selkie-shutdown"));

@@ -33,6 +33,9 @@ final class StatsCommand implements Callable<Integer> {
             description = "How often to push a sample (default: ${DEFAULT-VALUE}).")
     private Duration interval;
 
+    @picocli.CommandLine.Mixin
+    private TlsOptions tlsOptions = new TlsOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         OptionChecks.host(spec, host);
@@ -40,12 +43,15 @@ final class StatsCommand implements Callable<Integer> {
         if (interval.toMillis() < 100) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--interval': at least 100ms");
         }
-        StatsServer stats = new StatsServer(host, port, interval);
+        dev.selkie.Tls tls = tlsOptions.tls(spec);
+        StatsServer stats = new StatsServer(host, port, interval, tls);
         String where = ServerRunner.urlHost(host);
+        String ws = tls != null ? "wss://" : "ws://";
+        String http = tls != null ? "https://" : "http://";
         return ServerRunner.runInForeground("stats server", stats.server(), stats::start, stats::stop, actualPort -> {
             String hostPort = where + ":" + actualPort;
-            return List.of("Selkie stats dashboard on http://" + hostPort + "/ (samples on ws://" + hostPort
-                    + "/ws, echo load on ws://" + hostPort + "/echo)");
+            return ServerRunner.withNote(List.of("Selkie stats dashboard on " + http + hostPort + "/ (samples on " + ws
+                    + hostPort + "/ws, echo load on " + ws + hostPort + "/echo)"), tlsOptions.note());
         });
     }
 }

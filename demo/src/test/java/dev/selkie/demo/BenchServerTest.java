@@ -25,7 +25,7 @@ class BenchServerTest {
 
     @BeforeEach
     void start() {
-        server = BenchServerCommand.build("127.0.0.1", 0, 2, 4096, dev.selkie.Compression.shared());
+        server = BenchServerCommand.build("127.0.0.1", 0, 2, 4096, dev.selkie.Compression.shared(), null);
         server.start();
     }
 

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * the tests): stdout collected line by line, stderr into a file.
  */
 final class DemoProcess implements AutoCloseable {
-    private static final Pattern WS_URL = Pattern.compile("ws://[0-9.]+:(\\d+)/\\S*");
+    private static final Pattern WS_URL = Pattern.compile("wss?://[0-9.]+:(\\d+)/\\S*");
 
     final Process process;
     final List<String> stdout = new CopyOnWriteArrayList<>();

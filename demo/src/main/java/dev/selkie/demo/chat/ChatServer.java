@@ -1,6 +1,7 @@
 package dev.selkie.demo.chat;
 
 import dev.selkie.Compression;
+import dev.selkie.Tls;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpRequest;
@@ -56,9 +57,18 @@ public final class ChatServer {
 
     /** A chat server that negotiates permessage-deflate as {@code compression} says. */
     public ChatServer(String host, int port, List<String> extraOrigins, Compression compression) {
+        this(host, port, extraOrigins, compression, null);
+    }
+
+    /** The same over TLS ({@code wss://}, pages on {@code https://}) unless {@code tls} is null. */
+    public ChatServer(String host, int port, List<String> extraOrigins, Compression compression, Tls tls) {
         this.clock = Clock.systemUTC();
         this.rooms = new ChatRooms(System::nanoTime, Duration.ofSeconds(30).toNanos());
-        this.server = WebSocketServer.builder()
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        this.server = builder
                 .host(host)
                 .port(port)
                 .maxMessageSize(16 << 10)
@@ -69,7 +79,7 @@ public final class ChatServer {
                 .httpHandler(this::http)
                 .listener(new Listener())
                 .build();
-        this.origins = new OriginPolicy(host, server::port, extraOrigins);
+        this.origins = new OriginPolicy(host, server::port, extraOrigins, tls != null);
     }
 
     /** Binds and starts; see {@link WebSocketServer#start()}. */

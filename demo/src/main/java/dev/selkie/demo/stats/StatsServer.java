@@ -1,5 +1,6 @@
 package dev.selkie.demo.stats;
 
+import dev.selkie.Tls;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.WebSocket;
@@ -45,10 +46,19 @@ public final class StatsServer {
      * @param period how often to sample and push
      */
     public StatsServer(String host, int port, Duration period) {
+        this(host, port, period, null);
+    }
+
+    /** The same over TLS ({@code wss://}, the page on {@code https://}) unless {@code tls} is null. */
+    public StatsServer(String host, int port, Duration period, Tls tls) {
         this.period = period;
         WebResources page = new WebResources(Map.of(
                 "/", "stats.html", "/stats.js", "stats.js", "/demo.css", "demo.css"));
-        this.server = WebSocketServer.builder()
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        this.server = builder
                 .host(host)
                 .port(port)
                 .handshakeInterceptor(HandshakeInterceptor.sync(request -> {
@@ -67,7 +77,7 @@ public final class StatsServer {
                 .httpHandler(page::handle)
                 .listener(new Listener())
                 .build();
-        this.origins = new OriginPolicy(host, server::port, List.of());
+        this.origins = new OriginPolicy(host, server::port, List.of(), tls != null);
         this.sampler = new StatsSampler(server::metrics, System::nanoTime, System::currentTimeMillis);
     }
 

@@ -21,6 +21,7 @@ import java.util.function.IntSupplier;
 public final class OriginPolicy {
     private final String host;
     private final IntSupplier port;
+    private final String scheme;
     private final Set<String> extra = new HashSet<>();
     private volatile Set<String> allowed;
 
@@ -30,8 +31,14 @@ public final class OriginPolicy {
      * @param extraOrigins further allowed origins, e.g. {@code https://chat.example.com} behind a proxy
      */
     public OriginPolicy(String host, IntSupplier port, Collection<String> extraOrigins) {
+        this(host, port, extraOrigins, false);
+    }
+
+    /** The same for a server whose pages are served over TLS ({@code https://HOST:PORT}) when {@code secure}. */
+    public OriginPolicy(String host, IntSupplier port, Collection<String> extraOrigins, boolean secure) {
         this.host = host;
         this.port = port;
+        this.scheme = secure ? "https://" : "http://";
         for (String origin : extraOrigins) {
             extra.add(origin.toLowerCase(Locale.ROOT));
         }
@@ -78,8 +85,8 @@ public final class OriginPolicy {
         return Set.copyOf(set);
     }
 
-    private static String origin(String host, int port) {
+    private String origin(String host, int port) {
         String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-        return ("http://" + h + ":" + port).toLowerCase(Locale.ROOT);
+        return (scheme + h + ":" + port).toLowerCase(Locale.ROOT);
     }
 }
