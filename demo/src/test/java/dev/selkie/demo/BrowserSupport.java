@@ -59,6 +59,11 @@ public final class BrowserSupport {
 
     /** A new headless browser with a fresh profile in {@code profiles}. */
     public static ChromeDriver start(Path profiles) throws IOException {
+        return start(profiles, new String[0]);
+    }
+
+    /** The same with more Chromium switches (e.g. a certificate pin for a test's self-signed certificate). */
+    public static ChromeDriver start(Path profiles, String... switches) throws IOException {
         requireChromium();
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         Path profile = Files.createTempDirectory(profiles, "chromium-");
@@ -67,6 +72,7 @@ public final class BrowserSupport {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1200,900", "--user-data-dir=" + profile);
+        options.addArguments(switches);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort()

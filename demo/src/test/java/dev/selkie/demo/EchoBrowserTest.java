@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.selkie.demo.tls.SelfSignedCertificate;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,14 +14,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
 /**
- * Headless Chromium against the echo command (a separate JVM), with permessage-deflate on (the
- * default) and off: the try-it page says what was negotiated, {@code ws.extensions} agrees, JSON
+ * Headless Chromium against the echo command (a separate JVM), over {@code ws://} and over
+ * {@code wss://} (a self-signed certificate the browser is told to trust by its key), with
+ * permessage-deflate on (the default) and off: the try-it page says what was negotiated, {@code ws.extensions} agrees, JSON
  * text, UTF-8, a 1 MiB binary and a fragment-sized text come back unchanged, and SIGTERM closes the
  * page's connection with 1001.
  */
@@ -32,9 +34,18 @@ class EchoBrowserTest {
 
     private static WebDriver browser;
 
+    private static Path certificate;
+    private static Path key;
+
     @BeforeAll
     static void browser() throws Exception {
-        browser = BrowserSupport.start(profiles);
+        BrowserSupport.requireChromium();
+        SelfSignedCertificate self = SelfSignedCertificate.generate();
+        certificate = profiles.resolve("cert.pem");
+        key = profiles.resolve("key.pem");
+        self.writePem(certificate, key);
+        // trust exactly this test certificate, nothing else
+        browser = BrowserSupport.start(profiles, "--ignore-certificate-errors-spki-list=" + self.publicKeyPin());
         browser.manage().timeouts().scriptTimeout(WAIT);
     }
 
@@ -75,15 +86,21 @@ class EchoBrowserTest {
             ws.onerror = () => done({error: 'error'});
             """;
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"deflate", "no-deflate"})
-    void thePageAndTheBrowsersSocketEchoWithTheNegotiatedCompression(String mode) throws Exception {
-        String[] args = mode.equals("deflate") ? new String[] {"echo", "--port", "0"}
-                : new String[] {"echo", "--port", "0", "--no-deflate"};
-        try (DemoProcess demo = DemoProcess.start(args)) {
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"ws, deflate", "ws, no-deflate", "wss, deflate", "wss, no-deflate"})
+    void thePageAndTheBrowsersSocketEchoWithTheNegotiatedCompression(String scheme, String mode) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("echo", "--port", "0"));
+        if (mode.equals("no-deflate")) {
+            args.add("--no-deflate");
+        }
+        if (scheme.equals("wss")) {
+            args.addAll(List.of("--tls-cert", certificate.toString(), "--tls-key", key.toString()));
+        }
+        try (DemoProcess demo = DemoProcess.start(args.toArray(String[]::new))) {
             String url = demo.awaitUrl();
+            assertTrue(url.startsWith(scheme + "://"), url);
             int port = URI.create(url).getPort();
-            browser.get("http://127.0.0.1:" + port + "/");
+            browser.get((scheme.equals("wss") ? "https" : "http") + "://127.0.0.1:" + port + "/");
             browser.findElement(By.id("connect")).click();
             await("connected").atMost(WAIT).until(() -> status().startsWith("Connected"));
             if (mode.equals("deflate")) {

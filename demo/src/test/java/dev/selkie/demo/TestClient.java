@@ -39,8 +39,13 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects with extra headers (e.g. Origin) and waits for the handshake; failures propagate. */
     public static TestClient connect(String uri, Map<String, String> headers) throws Exception {
+        return connect(uri, headers, HTTP);
+    }
+
+    /** Connects through {@code http} (e.g. one trusting a test certificate). */
+    public static TestClient connect(String uri, Map<String, String> headers, HttpClient http) throws Exception {
         TestClient client = new TestClient();
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
         client.ws = builder.buildAsync(URI.create(uri), client).get(10, TimeUnit.SECONDS);
         return client;

@@ -81,6 +81,22 @@ public final class SelfSignedCertificate {
         return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
     }
 
+    /** Writes the certificate and its unencrypted PKCS#8 key as PEM files (for --tls-cert and --tls-key). */
+    public void writePem(java.nio.file.Path certificateFile, java.nio.file.Path keyFile)
+            throws java.io.IOException, GeneralSecurityException {
+        java.util.Base64.Encoder base64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+        java.nio.file.Files.writeString(certificateFile, "-----BEGIN CERTIFICATE-----\n"
+                + base64.encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        java.nio.file.Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                + base64.encodeToString(keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+    }
+
+    /** The base64 SHA-256 of the certificate's public key (what Chromium's --ignore-certificate-errors-spki-list takes). */
+    public String publicKeyPin() throws GeneralSecurityException {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(keys.getPublic().getEncoded());
+        return java.util.Base64.getEncoder().encodeToString(digest);
+    }
+
     /** TLS with this certificate. */
     public Tls tls() throws GeneralSecurityException {
         try {
