@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -67,8 +66,8 @@ final class SendQueue implements Runnable {
     private Events events;
     private final EventLoop loop;
     private final ServerConfig config;
-    /** Extensions that may encode outgoing data messages (null: none negotiated). */
-    private List<Extension> encoders;
+    /** How data messages become frames (through the negotiated extensions, if any). */
+    private DataFrames frames;
     /** Whether data may be queued: the connection is open and no close was requested or queued. Any thread. */
     private volatile boolean accepting;
     /** Memory reserved by sends and not yet released by writes (inbox + outbound queue); any thread. */
@@ -96,7 +95,7 @@ final class SendQueue implements Runnable {
 
     /** From now on data may be queued, encoded by these extensions (empty: none); loop thread. */
     void open(List<Extension> extensions, Events sessionEvents) {
-        encoders = extensions.isEmpty() ? null : extensions;
+        frames = new DataFrames(this, loop, extensions);
         events = sessionEvents;
         accepting = true;
     }
@@ -119,62 +118,23 @@ final class SendQueue implements Runnable {
     // ------------------------------------------------------------------------------------------
     // Data: any thread
 
+    /** A text message, through the extensions; see {@link DataFrames}. */
     SendResult text(String text) {
-        if (!accepting) {
-            return SendResult.DROPPED;
-        }
-        if (encoders != null) {
-            return encoded(Opcode.TEXT, utf8(text));
-        }
-        if (text.length() <= ChunkPool.CHUNK_SIZE && loop.inLoop()) { // UTF-8 needs at least a byte per char
-            int length = FrameEncoder.textLength(text);
-            if (fitsAChunk(length)) {
-                return inChunk(FrameEncoder.headerSize(length) + length, text, length, Opcode.TEXT, 0, null);
-            }
-        }
-        return offer(FrameEncoder.text(text, config.outgoingFragmentSize()));
+        return accepting ? frames.text(text) : SendResult.DROPPED;
     }
 
+    /** A binary message (the buffer's remaining bytes, left unchanged), through the extensions. */
     SendResult binary(ByteBuffer data) {
-        if (!accepting) {
-            return SendResult.DROPPED;
-        }
-        if (encoders != null) {
-            return encoded(Opcode.BINARY, data);
-        }
-        int length = data.remaining();
-        if (fitsAChunk(length) && loop.inLoop()) {
-            return inChunk(FrameEncoder.headerSize(length) + length, null, 0, Opcode.BINARY, 0, data);
-        }
-        return offer(FrameEncoder.message(Opcode.BINARY, data, config.outgoingFragmentSize()));
+        return accepting ? frames.binary(data) : SendResult.DROPPED;
     }
 
-    /** Whether a message of this payload size is sent as one frame that fits a write chunk. */
-    private boolean fitsAChunk(int payloadLength) {
-        int fragmentSize = config.outgoingFragmentSize();
-        return (fragmentSize <= 0 || payloadLength <= fragmentSize)
-                && FrameEncoder.headerSize(payloadLength) + payloadLength <= ChunkPool.CHUNK_SIZE;
+    /** A message for many recipients (broadcast, publish); {@code onLoop}: called on this connection's loop. */
+    SendResult offer(SharedMessage message, boolean onLoop) {
+        return accepting ? frames.shared(message, onLoop) : SendResult.DROPPED;
     }
 
-    /**
-     * A text's UTF-8 bytes for the extensions to encode: on the loop thread, in the loop's text
-     * scratch when they fit (the extensions do not keep their input), else an array of their own.
-     */
-    private ByteBuffer utf8(String text) {
-        if (text.length() <= LoopPools.TEXT_SCRATCH_SIZE && loop.inLoop()) {
-            int length = FrameEncoder.textLength(text);
-            if (length <= LoopPools.TEXT_SCRATCH_SIZE - 10) {
-                byte[] scratch = loop.pools().textScratch();
-                int header = FrameEncoder.headerSize(length);
-                FrameEncoder.writeText(text, length, scratch, 0); // a frame: its payload is the UTF-8
-                return ByteBuffer.wrap(scratch, header, length);
-            }
-        }
-        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Loop thread: encodes one small data frame (text, or else the data) straight into the write chunk. */
-    private SendResult inChunk(int frameLength, String text, int textLength, int opcode, int rsv, ByteBuffer data) {
+    /** Loop thread: one small data frame written straight into the write chunk (text, or else {@code data}). */
+    SendResult inChunk(int frameLength, String text, int textLength, int opcode, int rsv, ByteBuffer data) {
         SendResult reserved = reserveRoom(frameLength);
         if (reserved != SendResult.DROPPED) {
             ByteBuffer chunk = out.room(frameLength);
@@ -189,55 +149,6 @@ final class SendQueue implements Runnable {
             writer.markDirty();
         }
         return reserved;
-    }
-
-    /**
-     * A data message through the negotiated extensions: encoded by those that take it, with their
-     * RSV bits, and queued under one lock, so that an extension with a context of its own (deflate
-     * with context takeover) sees the messages in the order they go out, whichever threads send.
-     */
-    private SendResult encoded(int opcode, ByteBuffer payload) {
-        synchronized (encoders) {
-            ByteBuffer bytes = payload;
-            int rsv = 0;
-            for (int i = 0; i < encoders.size(); i++) {
-                Extension extension = encoders.get(i);
-                ByteBuffer changed = extension.encode(opcode, bytes);
-                if (changed != null) {
-                    loop.metrics().encoded(bytes.remaining(), changed.remaining());
-                    bytes = changed;
-                    rsv |= extension.rsvBits();
-                }
-            }
-            int length = bytes.remaining();
-            if (fitsAChunk(length) && loop.inLoop()) {
-                return inChunk(FrameEncoder.headerSize(length) + length, null, 0, opcode, rsv, bytes);
-            }
-            return offer(FrameEncoder.message(opcode, bytes, config.outgoingFragmentSize(), rsv));
-        }
-    }
-
-    /**
-     * A message for many recipients (broadcast, publish), queued as this connection takes it: the
-     * plain frames shared by all without extensions, the encoding shared by all whose extension's
-     * result depends on the message alone, or encoded here. Loop thread ({@code onLoop}) or any.
-     */
-    SendResult offer(SharedMessage message, boolean onLoop) {
-        if (!accepting) {
-            return SendResult.DROPPED;
-        }
-        ByteBuffer frames;
-        if (encoders == null) {
-            frames = message.plain();
-        } else if (encoders.size() == 1 && encoders.get(0).shareKey() != null) {
-            frames = message.encodedFor(encoders.get(0));
-            if (frames != message.plain()) {
-                loop.metrics().encoded(message.payloadLength(), message.encodedPayloadLength());
-            }
-        } else {
-            return encoded(message.opcode(), message.payload());
-        }
-        return onLoop ? offerShared(frames) : offer(frames.duplicate());
     }
 
     SendResult ping(ByteBuffer payload) {
@@ -273,7 +184,7 @@ final class SendQueue implements Runnable {
      * one is copied into the outbound queue's chunk (the copy the socket write would make anyway, and
      * no view object or extra buffer per recipient); a large one is queued as a view.
      */
-    private SendResult offerShared(ByteBuffer frame) {
+    SendResult offerShared(ByteBuffer frame) {
         int length = frame.remaining();
         if (length > ChunkPool.CHUNK_SIZE) {
             return offer(frame.duplicate());

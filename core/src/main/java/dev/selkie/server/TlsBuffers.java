@@ -28,6 +28,11 @@ final class TlsBuffers {
         return plaintext.clear();
     }
 
+    /** The engine needs more room for one record's plaintext than it said: twice the buffer from now on. */
+    void growPlaintext() {
+        plaintext = ByteBuffer.allocate(2 * plaintext.capacity());
+    }
+
     /** Where records are encrypted to: cleared, with room for a few records. */
     ByteBuffer ciphertext(int packetBufferSize) {
         if (ciphertext == null || packetSize < packetBufferSize) {

@@ -3,7 +3,6 @@ package dev.selkie.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -69,13 +68,13 @@ final class TlsTransport implements Transport, Transport.Sink {
     private final SSLEngine engine;
     private final EventLoop loop;
     private final Executor tasks;
-    private final Wrapper wrapper = new Wrapper();
+    private final TlsRecordsOut.Wrapper wrapper;
     private Sink upper;
     private State state = State.FIRST_BYTES;
-    /** A partial record (or records waiting for a delegated task), taken from the loop's buffers. */
-    private ByteBuffer pendingIn;
-    /** Ciphertext the transport below did not take yet; null when none. */
-    private OutboundQueue pendingOut;
+    /** A partial record (or records waiting for a delegated task). */
+    private final TlsRecordsIn in;
+    /** Ciphertext on its way down, and what the transport below did not take yet. */
+    private final TlsRecordsOut out;
     private boolean taskRunning;
     private boolean readingWanted = true;
     /** The connection wrote while the handshake or the socket held writes back: tell it when they go. */
@@ -89,6 +88,29 @@ final class TlsTransport implements Transport, Transport.Sink {
         this.engine = engine;
         this.loop = loop;
         this.tasks = tasks;
+        this.out = new TlsRecordsOut(lower, loop.pools());
+        this.in = new TlsRecordsIn(new TlsRecordsIn.Reader() {
+            @Override
+            public void unwrap(ByteBuffer src) {
+                TlsTransport.this.unwrap(src);
+            }
+
+            @Override
+            public boolean paused() {
+                return taskRunning;
+            }
+
+            @Override
+            public boolean closed() {
+                return state == State.CLOSED;
+            }
+
+            @Override
+            public int packetSize() {
+                return engine.getSession().getPacketBufferSize();
+            }
+        }, loop.pools().tlsBuffers());
+        this.wrapper = new TlsRecordsOut.Wrapper(engine);
     }
 
     State state() {
@@ -97,7 +119,7 @@ final class TlsTransport implements Transport, Transport.Sink {
 
     /** Whether the connection holds a buffer of its own (a partial record, or ciphertext waiting). */
     boolean holdsBuffers() {
-        return pendingIn != null || pendingOut != null;
+        return in.holding() || out.holding();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -119,21 +141,21 @@ final class TlsTransport implements Transport, Transport.Sink {
         if (queue.isEmpty() || state == State.CLOSED) {
             return;
         }
-        if (state != State.OPEN || pendingOut != null) {
+        if (state != State.OPEN || out.holding()) {
             writeWanted = true; // after the handshake, or when the socket takes ciphertext again
             return;
         }
         TlsBuffers buffers = loop.pools().tlsBuffers();
         while (!queue.isEmpty() && state == State.OPEN) {
-            ByteBuffer out = buffers.ciphertext(engine.getSession().getPacketBufferSize());
-            wrapper.into(out);
+            ByteBuffer batch = buffers.ciphertext(engine.getSession().getPacketBufferSize());
+            wrapper.into(batch);
             long consumed = queue.writeTo(wrapper); // wraps until the batch is full or the queue is empty
             if (wrapper.failure != null) {
                 IOException failure = wrapper.failure;
                 wrapper.failure = null;
                 throw failure;
             }
-            if (!send(out.flip())) {
+            if (!send(batch.flip())) {
                 writeWanted = !queue.isEmpty();
                 return;
             }
@@ -152,7 +174,7 @@ final class TlsTransport implements Transport, Transport.Sink {
 
     @Override
     public boolean writeBlocked() {
-        return state != State.OPEN || pendingOut != null || lower.writeBlocked();
+        return state != State.OPEN || out.holding() || lower.writeBlocked();
     }
 
     @Override
@@ -171,7 +193,7 @@ final class TlsTransport implements Transport, Transport.Sink {
         outputShut = true;
         engine.closeOutbound();
         wrapEngineOutput();
-        if (pendingOut != null) {
+        if (out.holding()) {
             finAfterFlush = true; // after the ciphertext before it
         } else {
             lower.shutdownOutput();
@@ -183,14 +205,14 @@ final class TlsTransport implements Transport, Transport.Sink {
         if (state == State.CLOSED) {
             return;
         }
-        boolean sendCloseNotify = state == State.OPEN && !outputShut && pendingOut == null;
+        boolean sendCloseNotify = state == State.OPEN && !outputShut && !out.holding();
         state = State.CLOSED;
         if (sendCloseNotify) { // as a courtesy, if the socket takes it now; never waited for
             try {
                 engine.closeOutbound();
-                ByteBuffer out = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
-                engine.wrap(NOTHING, out);
-                send(out.flip());
+                ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
+                engine.wrap(NOTHING, batch);
+                send(batch.flip());
             } catch (IOException e) {
                 log.debug("close_notify to {} not sent: {}", remoteAddress(), e.toString());
             }
@@ -238,9 +260,9 @@ final class TlsTransport implements Transport, Transport.Sink {
                     return;
                 }
                 state = State.HANDSHAKING;
-                unwrapFrom(in);
+                this.in.received(in);
             }
-            case HANDSHAKING, OPEN -> unwrapFrom(in);
+            case HANDSHAKING, OPEN -> this.in.received(in);
             case REFUSING_PLAINTEXT, CLOSED -> in.position(in.limit());
         }
     }
@@ -265,14 +287,8 @@ final class TlsTransport implements Transport, Transport.Sink {
             return;
         }
         try {
-            if (pendingOut != null) {
-                lower.write(pendingOut);
-                pendingOut.takeReleased();
-                if (!pendingOut.isEmpty()) {
-                    return;
-                }
-                loop.pools().recycle(pendingOut);
-                pendingOut = null;
+            if (!out.flush()) {
+                return;
             }
             if (finAfterFlush) {
                 finAfterFlush = false;
@@ -312,64 +328,12 @@ final class TlsTransport implements Transport, Transport.Sink {
         // the connection's handshake deadline closes it if the client never closes its side
     }
 
-    /** Unwraps what {@code in} holds (after any partial record kept from before); keeps the rest. */
-    private void unwrapFrom(ByteBuffer in) {
-        if (pendingIn == null) {
-            unwrap(in);
-            if (in.hasRemaining() && state != State.CLOSED) {
-                keep(in);
-            }
-            return;
-        }
-        while (in.hasRemaining() && state != State.CLOSED) {
-            if (!pendingIn.hasRemaining()) {
-                growPendingIn(); // more than a record waits (a delegated task is running)
-            }
-            int n = Math.min(in.remaining(), pendingIn.remaining());
-            pendingIn.put(in.slice(in.position(), n));
-            in.position(in.position() + n);
-            if (!taskRunning) {
-                drainPendingIn();
-            }
-        }
-    }
-
-    /** Unwraps the kept bytes; lets go of the buffer when none are left. */
-    private void drainPendingIn() {
-        if (pendingIn == null) {
-            return;
-        }
-        pendingIn.flip();
-        unwrap(pendingIn);
-        if (pendingIn == null) {
-            return; // closed meanwhile
-        }
-        if (pendingIn.hasRemaining()) {
-            pendingIn.compact();
-        } else {
-            loop.pools().tlsBuffers().give(pendingIn);
-            pendingIn = null;
-        }
-    }
-
-    private void keep(ByteBuffer rest) {
-        int size = Math.max(engine.getSession().getPacketBufferSize(), rest.remaining());
-        pendingIn = loop.pools().tlsBuffers().take(size);
-        pendingIn.put(rest);
-    }
-
-    private void growPendingIn() {
-        ByteBuffer bigger = ByteBuffer.allocate(pendingIn.capacity() * 2);
-        pendingIn.flip();
-        bigger.put(pendingIn);
-        pendingIn = bigger;
-    }
-
     /** Unwraps records from {@code src} until it needs more bytes, a task runs, or the connection ends. */
     private void unwrap(ByteBuffer src) {
         TlsBuffers buffers = loop.pools().tlsBuffers();
+        int idle = 0; // steps in a row that consumed and produced nothing: never spin on them
         while (state == State.HANDSHAKING || state == State.OPEN) {
-            if (taskRunning || engine.isInboundDone()) {
+            if (taskRunning || engine.isInboundDone() || idle > 2) {
                 return;
             }
             ByteBuffer plaintext = buffers.plaintext(engine.getSession().getApplicationBufferSize());
@@ -392,7 +356,9 @@ final class TlsTransport implements Transport, Transport.Sink {
                     return; // the rest of the record is still to come
                 }
                 case BUFFER_OVERFLOW -> {
-                    continue; // a larger plaintext buffer is taken next time round (the session's size grew)
+                    buffers.growPlaintext(); // and unwrap the same record again: its bytes are still in src
+                    idle++;
+                    continue;
                 }
                 case CLOSED -> {
                     // close_notify: answer it (the engine wants to wrap ours) and end the stream
@@ -409,6 +375,7 @@ final class TlsTransport implements Transport, Transport.Sink {
                     if (!src.hasRemaining()) {
                         return;
                     }
+                    idle = result.bytesConsumed() == 0 && result.bytesProduced() == 0 ? idle + 1 : 0;
                 }
             }
         }
@@ -464,8 +431,10 @@ final class TlsTransport implements Transport, Transport.Sink {
         }
         state = State.OPEN;
         serverName = requestedServerName(engine.getSession());
-        log.debug("TLS with {}: {} {}{}", remoteAddress(), engine.getSession().getProtocol(),
-                engine.getSession().getCipherSuite(), serverName == null ? "" : " for " + serverName);
+        if (log.isDebugEnabled()) {
+            log.debug("TLS with {}: {} {}{}", remoteAddress(), engine.getSession().getProtocol(),
+                    engine.getSession().getCipherSuite(), serverName == null ? "" : " for " + serverName);
+        }
         if (writeWanted) {
             writeWanted = false;
             upper.writable();
@@ -485,10 +454,10 @@ final class TlsTransport implements Transport, Transport.Sink {
 
     /** Wraps what the engine wants to send on its own and hands it down; false if the connection failed. */
     private boolean wrapEngineOutput() {
-        ByteBuffer out = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
+        ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
         try {
             do {
-                SSLEngineResult result = engine.wrap(NOTHING, out);
+                SSLEngineResult result = engine.wrap(NOTHING, batch);
                 if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                     break; // the batch is full: send it, then go on
                 }
@@ -496,8 +465,8 @@ final class TlsTransport implements Transport, Transport.Sink {
                     break;
                 }
             } while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
-                    && out.remaining() >= engine.getSession().getPacketBufferSize());
-            send(out.flip());
+                    && batch.remaining() >= engine.getSession().getPacketBufferSize());
+            send(batch.flip());
         } catch (SSLException e) {
             tlsFailed(e);
             return false;
@@ -545,137 +514,28 @@ final class TlsTransport implements Transport, Transport.Sink {
         if (!handshakeSteps(engine.getHandshakeStatus())) {
             return;
         }
-        drainPendingIn(); // the records that came while the task ran, maybe the whole next flight
+        in.drain(); // the records that came while the task ran, maybe the whole next flight
     }
 
     private void tlsFailed(SSLException e) {
         log.debug("TLS with {} failed: {}", remoteAddress(), e.toString());
         try { // the engine may have an alert to send: try once, without waiting
             engine.closeOutbound();
-            ByteBuffer out = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
-            engine.wrap(NOTHING, out);
-            send(out.flip());
+            ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
+            engine.wrap(NOTHING, batch);
+            send(batch.flip());
         } catch (IOException | RuntimeException ignored) {
             // nothing more to say to this peer
         }
         upper.failed(e);
     }
 
-    // ------------------------------------------------------------------------------------------
-    // Writing down
-
-    /**
-     * Hands ciphertext (in the loop's batch buffer, or any buffer the caller does not reuse before
-     * this returns) to the transport below; what it does not take now is copied and kept.
-     *
-     * @return true if it took everything (false: writes wait for {@link #writable})
-     */
     private boolean send(ByteBuffer bytes) throws IOException {
-        if (!bytes.hasRemaining()) {
-            return pendingOut == null;
-        }
-        if (pendingOut != null) { // behind what already waits
-            pendingOut.add(copy(bytes));
-            return false;
-        }
-        OutboundQueue queue = loop.pools().takeQueue();
-        queue.add(bytes);
-        lower.write(queue);
-        queue.takeReleased(); // this queue's costs are nobody's limit; a recycled queue must start at zero
-        if (queue.isEmpty()) {
-            loop.pools().recycle(queue);
-            return true;
-        }
-        ByteBuffer rest = copy(bytes);
-        queue.clear();
-        queue.takeReleased();
-        queue.add(rest);
-        pendingOut = queue;
-        return false;
-    }
-
-    private static ByteBuffer copy(ByteBuffer bytes) {
-        return ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+        return out.send(bytes);
     }
 
     private void releaseBuffers() {
-        if (pendingIn != null) {
-            loop.pools().tlsBuffers().give(pendingIn);
-            pendingIn = null;
-        }
-        if (pendingOut != null) {
-            pendingOut.clear();
-            pendingOut.takeReleased();
-            loop.pools().recycle(pendingOut);
-            pendingOut = null;
-        }
-    }
-
-    /**
-     * The channel the connection's queue is written to: each write wraps as many records as the
-     * batch buffer holds, and reports the plaintext bytes it consumed.
-     */
-    private final class Wrapper implements GatheringByteChannel {
-        private ByteBuffer out;
-        IOException failure;
-        boolean handshakeAgain;
-
-        void into(ByteBuffer batch) {
-            out = batch;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            long consumed = 0;
-            int packet = engine.getSession().getPacketBufferSize();
-            while (out.remaining() >= packet && remaining(srcs, offset, length)) {
-                SSLEngineResult result;
-                try {
-                    result = engine.wrap(srcs, offset, length, out);
-                } catch (SSLException e) {
-                    failure = e;
-                    return consumed;
-                }
-                consumed += result.bytesConsumed();
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    failure = new IOException("TLS output is closed");
-                    return consumed;
-                }
-                if (result.getStatus() != SSLEngineResult.Status.OK || result.bytesConsumed() == 0) {
-                    HandshakeStatus hs = result.getHandshakeStatus();
-                    handshakeAgain = hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
-                    return consumed;
-                }
-            }
-            return consumed;
-        }
-
-        private boolean remaining(ByteBuffer[] srcs, int offset, int length) {
-            for (int i = offset; i < offset + length; i++) {
-                if (srcs[i].hasRemaining()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            return (int) write(new ByteBuffer[] {src}, 0, 1);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
+        in.release();
+        out.release();
     }
 }

@@ -178,9 +178,13 @@ class ConcurrencyTest extends ServerTestSupport {
         try {
             byte[] frame = ClientFrames.frame(Opcode.TEXT).payload("x".repeat(100)).build();
             for (RawClient client : clients) {
+                // A real client stops sending data once it sees the close and answers it; a
+                // client that kept writing into a socket the server then closes would get a RST,
+                // which may discard the close frame still unread in its receive buffer.
+                AtomicBoolean sending = new AtomicBoolean(true);
                 Thread writer = new Thread(() -> {
                     try {
-                        for (int i = 0; i < 100_000 && running.get(); i++) {
+                        for (int i = 0; i < 100_000 && running.get() && sending.get(); i++) {
                             client.write(frame);
                         }
                     } catch (IOException e) {
@@ -195,11 +199,16 @@ class ConcurrencyTest extends ServerTestSupport {
                                 if (f.closeCode() == CloseCodes.GOING_AWAY) {
                                     sawGoingAway.incrementAndGet();
                                 }
+                                sending.set(false);
+                                writer.join(10_000);
+                                client.write(ClientFrames.close(f.closeCode(), ""));
                                 return;
                             }
                         }
                     } catch (IOException e) {
                         // closed
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 });
                 writer.start();
@@ -208,7 +217,7 @@ class ConcurrencyTest extends ServerTestSupport {
                 writers.add(reader);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> recorder.texts.size() > 1000);
-            server.stop(Duration.ofMillis(500));
+            server.stop(Duration.ofSeconds(10));
             running.set(false);
             for (Thread thread : writers) {
                 thread.join(10_000);

@@ -54,7 +54,7 @@ class TlsTransportFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "10m")
     void aFirstFlight(byte[] input) throws Exception {
         byte[] bytes = new byte[input.length + 3];
         bytes[0] = 0x16; // a handshake record
@@ -64,7 +64,7 @@ class TlsTransportFuzzTest {
         feed(harness(), bytes);
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "10m")
     void recordsAfterTheHandshake(byte[] input) throws Exception {
         ConnectionHarness h = harness();
         TlsClientEnd client = new TlsClientEnd(CA.clientContext(), TestCertificates.DNS_NAME, "TLSv1.3");

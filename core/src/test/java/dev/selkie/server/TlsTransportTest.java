@@ -173,6 +173,29 @@ class TlsTransportTest {
     }
 
     @Test
+    void applicationBytesThatComeWithTheClientsLastFlightAreKept() throws Exception {
+        ConnectionHarness h = harness();
+        TlsClientEnd client = new TlsClientEnd(ca.clientContext(), SERVER_NAME, "TLSv1.3");
+        client.engine.beginHandshake();
+        byte[] last = new byte[0];
+        for (int i = 0; i < 20 && !client.handshakeDone(); i++) {
+            byte[] flight = client.wrap(new byte[0]);
+            if (client.handshakeDone()) {
+                last = flight; // the client's Finished: not delivered yet
+                break;
+            }
+            deliver(h, flight, TlsClientEnd.Split.WHOLE);
+            client.unwrap(h.transport.takeWritten());
+        }
+        assertTrue(last.length > 0, "the client's last flight");
+        byte[] request = client.wrap(RawClient.upgradeRequest("/").getBytes(StandardCharsets.ISO_8859_1));
+        deliver(h, concat(last, request), TlsClientEnd.Split.WHOLE); // Finished and the request in one read
+        String response = new String(client.unwrap(h.transport.takeWritten()), StandardCharsets.ISO_8859_1);
+        assertTrue(response.startsWith("HTTP/1.1 101 "), response);
+        assertEquals(TlsTransport.State.OPEN, tlsOf(h).state());
+    }
+
+    @Test
     void aTls13KeyUpdateFromTheClientIsHandledAndDataFlowsOn() throws Exception {
         ConnectionHarness h = harness();
         TlsClientEnd client = new TlsClientEnd(ca.clientContext(), SERVER_NAME, "TLSv1.3");
