@@ -5,11 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -67,7 +64,7 @@ final class TlsTransport implements Transport, Transport.Sink {
     private final Transport lower;
     private final SSLEngine engine;
     private final EventLoop loop;
-    private final Executor tasks;
+    private final TlsTasks tasks;
     private final TlsRecordsOut.Wrapper wrapper;
     private Sink upper;
     private State state = State.FIRST_BYTES;
@@ -75,7 +72,6 @@ final class TlsTransport implements Transport, Transport.Sink {
     private final TlsRecordsIn in;
     /** Ciphertext on its way down, and what the transport below did not take yet. */
     private final TlsRecordsOut out;
-    private boolean taskRunning;
     private boolean readingWanted = true;
     /** The connection wrote while the handshake or the socket held writes back: tell it when they go. */
     private boolean writeWanted;
@@ -87,7 +83,7 @@ final class TlsTransport implements Transport, Transport.Sink {
         this.lower = lower;
         this.engine = engine;
         this.loop = loop;
-        this.tasks = tasks;
+        this.tasks = new TlsTasks(engine, tasks, loop);
         this.out = new TlsRecordsOut(lower, loop.pools());
         this.in = new TlsRecordsIn(new TlsRecordsIn.Reader() {
             @Override
@@ -97,7 +93,7 @@ final class TlsTransport implements Transport, Transport.Sink {
 
             @Override
             public boolean paused() {
-                return taskRunning;
+                return TlsTransport.this.tasks.running();
             }
 
             @Override
@@ -107,7 +103,7 @@ final class TlsTransport implements Transport, Transport.Sink {
 
             @Override
             public int packetSize() {
-                return engine.getSession().getPacketBufferSize();
+                return TlsTransport.this.packetSize();
             }
         }, loop.pools().tlsBuffers());
         this.wrapper = new TlsRecordsOut.Wrapper(engine);
@@ -147,7 +143,7 @@ final class TlsTransport implements Transport, Transport.Sink {
         }
         TlsBuffers buffers = loop.pools().tlsBuffers();
         while (!queue.isEmpty() && state == State.OPEN) {
-            ByteBuffer batch = buffers.ciphertext(engine.getSession().getPacketBufferSize());
+            ByteBuffer batch = buffers.ciphertext(packetSize());
             wrapper.into(batch);
             long consumed = queue.writeTo(wrapper); // wraps until the batch is full or the queue is empty
             if (wrapper.failure != null) {
@@ -180,7 +176,7 @@ final class TlsTransport implements Transport, Transport.Sink {
     @Override
     public void reading(boolean on) {
         readingWanted = on;
-        if (!taskRunning) {
+        if (!tasks.running()) {
             lower.reading(on);
         }
     }
@@ -208,14 +204,7 @@ final class TlsTransport implements Transport, Transport.Sink {
         boolean sendCloseNotify = state == State.OPEN && !outputShut && !out.holding();
         state = State.CLOSED;
         if (sendCloseNotify) { // as a courtesy, if the socket takes it now; never waited for
-            try {
-                engine.closeOutbound();
-                ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
-                engine.wrap(NOTHING, batch);
-                send(batch.flip());
-            } catch (IOException e) {
-                log.debug("close_notify to {} not sent: {}", remoteAddress(), e.toString());
-            }
+            lastRecords();
         }
         engine.closeOutbound();
         try {
@@ -333,7 +322,7 @@ final class TlsTransport implements Transport, Transport.Sink {
         TlsBuffers buffers = loop.pools().tlsBuffers();
         int idle = 0; // steps in a row that consumed and produced nothing: never spin on them
         while (state == State.HANDSHAKING || state == State.OPEN) {
-            if (taskRunning || engine.isInboundDone() || idle > 2) {
+            if (tasks.running() || engine.isInboundDone() || idle > 2) {
                 return;
             }
             ByteBuffer plaintext = buffers.plaintext(engine.getSession().getApplicationBufferSize());
@@ -454,7 +443,7 @@ final class TlsTransport implements Transport, Transport.Sink {
 
     /** Wraps what the engine wants to send on its own and hands it down; false if the connection failed. */
     private boolean wrapEngineOutput() {
-        ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
+        ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(packetSize());
         try {
             do {
                 SSLEngineResult result = engine.wrap(NOTHING, batch);
@@ -465,7 +454,7 @@ final class TlsTransport implements Transport, Transport.Sink {
                     break;
                 }
             } while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
-                    && batch.remaining() >= engine.getSession().getPacketBufferSize());
+                    && batch.remaining() >= packetSize());
             send(batch.flip());
         } catch (SSLException e) {
             tlsFailed(e);
@@ -482,26 +471,8 @@ final class TlsTransport implements Transport, Transport.Sink {
 
     /** The engine's delegated tasks, off the loop; reading pauses until they are done. */
     private void runTasks() {
-        List<Runnable> work = new ArrayList<>(2);
-        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-            work.add(task);
-        }
-        taskRunning = true;
         lower.reading(false);
-        Runnable all = () -> {
-            try {
-                for (Runnable task : work) {
-                    task.run();
-                }
-            } finally {
-                loop.execute(this::tasksDone);
-            }
-        };
-        try {
-            tasks.execute(all);
-        } catch (RejectedExecutionException e) {
-            all.run(); // the executor is full or stopping: run them here, the loop waits a little
-        }
+        tasks.start(this::tasksDone);
     }
 
     /** On the loop, after the delegated tasks: go on where the engine stands, then with buffered records. */
@@ -509,7 +480,6 @@ final class TlsTransport implements Transport, Transport.Sink {
         if (state == State.CLOSED) {
             return;
         }
-        taskRunning = false;
         lower.reading(readingWanted);
         if (!handshakeSteps(engine.getHandshakeStatus())) {
             return;
@@ -519,15 +489,24 @@ final class TlsTransport implements Transport, Transport.Sink {
 
     private void tlsFailed(SSLException e) {
         log.debug("TLS with {} failed: {}", remoteAddress(), e.toString());
-        try { // the engine may have an alert to send: try once, without waiting
+        lastRecords(); // the engine may have an alert to send
+        upper.failed(e);
+    }
+
+    /** Closes the engine's output and sends what that produces (close_notify, an alert) once, without waiting. */
+    private void lastRecords() {
+        try {
             engine.closeOutbound();
-            ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
+            ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(packetSize());
             engine.wrap(NOTHING, batch);
             send(batch.flip());
-        } catch (IOException | RuntimeException ignored) {
-            // nothing more to say to this peer
+        } catch (IOException | RuntimeException e) {
+            log.debug("last TLS records to {} not sent: {}", remoteAddress(), e.toString());
         }
-        upper.failed(e);
+    }
+
+    private int packetSize() {
+        return engine.getSession().getPacketBufferSize();
     }
 
     private boolean send(ByteBuffer bytes) throws IOException {
