@@ -31,21 +31,29 @@ import org.junit.jupiter.params.provider.MethodSource;
  * echoed compressed and checked byte for byte with a client-side deflate written on java.util.zip.
  */
 class ConformanceDeflateTest {
-    private static final int MAX = 16 * 1024 * 1024;
+    static final int MAX = 16 * 1024 * 1024;
     /** Autobahn's (payload size, auto-fragment size) pairs. */
     private static final int[][] SIZES = {
         {16, 0}, {64, 0}, {256, 0}, {1024, 0}, {4096, 0}, {8192, 0}, {16384, 0}, {32768, 0}, {65536, 0},
         {131072, 0}, {8192, 256}, {16384, 256}, {32768, 256}, {65536, 256}, {131072, 256}, {131072, 1024},
         {131072, 4096}, {131072, 32768},
     };
-    private static final int MESSAGES = 10;
-    private static WebSocketServer shared;
-    private static WebSocketServer takeover;
+    static final int MESSAGES = 10;
+    static WebSocketServer shared;
+    static WebSocketServer takeover;
+    /** Opens an upgraded client to a server's port, offering extensions. */
+    static Offering connector;
+
+    /** How a test reaches the echo servers (plain here, TLS in a subclass). */
+    interface Offering {
+        RawClient open(int port, String offer) throws java.io.IOException;
+    }
 
     @BeforeAll
     static void start() {
         shared = EchoServer.start(MAX);
         takeover = EchoServer.start(MAX, Compression.contextTakeover(1000));
+        connector = RawClient::openOffering;
     }
 
     @AfterAll
@@ -183,7 +191,7 @@ class ConformanceDeflateTest {
     /** Sends {@link #MESSAGES} compressed messages one after another; each must come back as sent. */
     private static void echoCompressed(WebSocketServer server, String offer, DataSet set, int size, int fragment)
             throws Exception {
-        try (RawClient client = RawClient.openOffering(server.port(), offer)) {
+        try (RawClient client = connector.open(server.port(), offer)) {
             assertEquals(1, client.accepted().size(), "permessage-deflate negotiated");
             ExtensionOffer answer = client.accepted().get(0);
             try (ClientDeflate deflate = new ClientDeflate(answer)) {

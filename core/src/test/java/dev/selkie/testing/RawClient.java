@@ -135,7 +135,11 @@ public final class RawClient implements Closeable {
      * accepted, and server frames may then carry RSV1.
      */
     public static RawClient openOffering(int port, String extensionOffers) throws IOException {
-        RawClient client = new RawClient(port);
+        return openOffering(new RawClient(port), extensionOffers);
+    }
+
+    /** The same over an unconnected client (e.g. one of {@link #tls}). */
+    public static RawClient openOffering(RawClient client, String extensionOffers) throws IOException {
         List<ExtensionOffer> offers = ExtensionsHeader.parse(List.of(extensionOffers));
         ClientHandshake handshake = handshake("/", offers);
         ByteBuffer request = handshake.request();
