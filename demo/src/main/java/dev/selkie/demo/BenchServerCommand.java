@@ -65,6 +65,11 @@ final class BenchServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     private TlsOptions tlsOptions = new TlsOptions();
 
+    @Option(names = "--plain-port", defaultValue = "-1", paramLabel = "PORT",
+            description = "With TLS: also serve plain ws:// on this port (0 = any free port), sharing /chat "
+                    + "and the loops with the TLS port.")
+    private int plainPort;
+
     @Override
     public Integer call() throws InterruptedException {
         OptionChecks.host(spec, host);
@@ -78,24 +83,49 @@ final class BenchServerCommand implements Callable<Integer> {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(Level.WARN);
         dev.selkie.Tls tls = tlsOptions.tls(spec);
+        if (plainPort != -1) {
+            if (tls == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--plain-port goes with TLS (--tls-cert/--tls-key or --tls-self-signed)");
+            }
+            if (plainPort < 0 || plainPort > 65535) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "Invalid value for option '--plain-port': " + plainPort + " is not a port (0-65535)");
+            }
+        }
         WebSocketServer server = build(host, port, loops, backlog,
                 noDeflate ? Compression.off()
-                        : contextTakeover > 0 ? Compression.contextTakeover(contextTakeover) : Compression.shared(), tls);
+                        : contextTakeover > 0 ? Compression.contextTakeover(contextTakeover) : Compression.shared(),
+                tls, plainPort);
         String where = ServerRunner.urlHost(host);
         String ws = tls != null ? "wss://" : "ws://";
-        return ServerRunner.runInForeground("bench server", server, actualPort -> List.of(
-                "Selkie bench server listening on " + ws + where + ":" + actualPort + "/echo and " + ws
-                        + where + ":" + actualPort + "/chat (" + loops + " loop" + (loops == 1 ? "" : "s") + ", "
-                        + (noDeflate ? "no compression" : "permessage-deflate") + ")"));
+        String setup = " (" + loops + " loop" + (loops == 1 ? "" : "s") + ", "
+                + (noDeflate ? "no compression" : "permessage-deflate") + ")";
+        return ServerRunner.runInForeground("bench server", server, actualPort -> plainPort == -1
+                ? List.of("Selkie bench server listening on " + ws + where + ":" + actualPort + "/echo and " + ws
+                        + where + ":" + actualPort + "/chat" + setup)
+                : List.of("Selkie bench server listening on " + ws + where + ":" + actualPort + "/echo and " + ws
+                        + where + ":" + actualPort + "/chat" + setup,
+                        "and on ws://" + where + ":" + server.plainPort() + "/echo and ws://" + where + ":"
+                                + server.plainPort() + "/chat"));
     }
 
     /** The bench server, not started. */
     static WebSocketServer build(String host, int port, int loops, int backlog, Compression compression,
                                  dev.selkie.Tls tls) {
+        return build(host, port, loops, backlog, compression, tls, -1);
+    }
+
+    /** The bench server, not started; {@code plainPort} -1 for none (it needs {@code tls}). */
+    static WebSocketServer build(String host, int port, int loops, int backlog, Compression compression,
+                                 dev.selkie.Tls tls, int plainPort) {
         BenchListener listener = new BenchListener();
         WebSocketServer.Builder builder = WebSocketServer.builder();
         if (tls != null) {
             builder.tls(tls);
+        }
+        if (plainPort != -1) {
+            builder.plainPort(plainPort);
         }
         listener.server = builder
                 .host(host)

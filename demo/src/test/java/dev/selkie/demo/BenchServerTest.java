@@ -68,6 +68,27 @@ class BenchServerTest {
     }
 
     @Test
+    void aPlainPortBesideTlsSharesTheChatTopic() throws Exception {
+        dev.selkie.demo.tls.SelfSignedCertificate certificate = dev.selkie.demo.tls.SelfSignedCertificate.generate();
+        WebSocketServer both = BenchServerCommand.build("127.0.0.1", 0, 2, 4096, dev.selkie.Compression.shared(),
+                certificate.tls(), 0);
+        both.start();
+        try (TestClient secure = TestClient.connect("wss://localhost:" + both.port() + "/chat", java.util.Map.of(),
+                     TestClient.trusting(certificate.certificate()));
+             TestClient plain = TestClient.connect("ws://127.0.0.1:" + both.plainPort() + "/chat")) {
+            await().atMost(WAIT).until(() -> both.subscriberCount(BenchServerCommand.CHAT_TOPIC) == 2);
+            plain.send("over ws");
+            secure.send("over wss");
+            for (TestClient c : List.of(secure, plain)) {
+                await().atMost(WAIT).until(() -> c.texts.size() == 2);
+                assertEquals(java.util.Set.of("over ws", "over wss"), java.util.Set.copyOf(c.texts));
+            }
+        } finally {
+            both.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void otherPathsAre404() {
         ExecutionException e = assertThrows(ExecutionException.class, () -> connect("/nope"));
         assertEquals(404, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());

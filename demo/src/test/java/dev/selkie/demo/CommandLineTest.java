@@ -47,6 +47,8 @@ class CommandLineTest {
         "chat --port x                          | 'x' is not an int",
         "stats --interval 10ms                  | at least 100ms",
         "bench-server --loops 0                 | '--loops': 0",
+        "bench-server --plain-port 9002         | --plain-port goes with TLS",
+        "bench-server --tls-self-signed --plain-port 70000 | '--plain-port': 70000 is not a port",
     })
     void badInputIsAUsageErrorWithExitCode2(String args, String message) {
         String[] argv = args == null ? new String[0] : args.trim().split("\\s+");

@@ -51,6 +51,19 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
         return client;
     }
 
+    /** An HTTP client that trusts exactly {@code certificate} (e.g. a demo's self-signed one). */
+    public static HttpClient trusting(java.security.cert.X509Certificate certificate) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("server", certificate);
+        javax.net.ssl.TrustManagerFactory trust =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
     /** The shared HTTP client (for plain requests in tests). */
     public static HttpClient http() {
         return HTTP;
