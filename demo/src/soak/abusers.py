@@ -3,17 +3,21 @@
 
 Cycles through the scenarios of the abuse suite until the time is up, each bounded in time:
 pong flood (pings never read), slowloris (half-sent handshakes), garbage (random bytes before and
-after a handshake), abrupt resets (SO_LINGER 0), a slow consumer (64 KiB messages, never read) and a
-header bomb. Prints one line per cycle; exits 0 when the time is up, 1 if the server stopped
-answering a healthy handshake.
+after a handshake), abrupt resets (SO_LINGER 0), a slow consumer (64 KiB messages, never read), a
+header bomb and a deflate bomb (a compressed message that inflates past the limit); with --tls-port
+also over TLS: a pong flood over wss, half-sent ClientHellos, random bytes and plain HTTP instead of
+a ClientHello, and resets in the middle of the TLS handshake. Prints one line per cycle; exits 0 when
+the time is up, 1 if the server stopped answering a healthy client (on either port).
 """
 import argparse
 import os
 import random
 import socket
+import ssl
 import struct
 import sys
 import time
+import zlib
 
 KEY = b"dGhlIHNhbXBsZSBub25jZQ=="
 
@@ -40,15 +44,33 @@ def frame(opcode, payload=b"", fin=True, mask=True):
     return head + key + (int.from_bytes(payload, "big") ^ int.from_bytes(whole, "big")).to_bytes(n, "big")
 
 
+TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+TLS.check_hostname = False
+TLS.verify_mode = ssl.CERT_NONE  # the soak's server has a fresh self-signed certificate
+
+
 def connect(port, timeout=5.0):
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return s
 
 
-def upgraded(port):
+def client_hello():
+    """The first flight of a real TLS client, produced in memory."""
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = TLS.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return outgoing.read()
+
+
+def upgraded(port, tls=False, extra=b""):
     s = connect(port)
-    s.sendall(upgrade_request())
+    if tls:
+        s = TLS.wrap_socket(s, server_hostname="localhost")
+    s.sendall(upgrade_request(extra=extra))
     head = b""
     while b"\r\n\r\n" not in head:
         chunk = s.recv(4096)
@@ -170,32 +192,125 @@ def header_bomb(port, rnd):
     return "header bomb: %s" % answer[:12].decode("ascii", "replace")
 
 
-def healthy(port):
-    s = upgraded(port)
+def deflate_bomb(port, rnd):
+    """64 MiB of zeros in about 64 KiB of deflate: the server must answer 1009 without inflating it all."""
+    s = upgraded(port, extra=b"Sec-WebSocket-Extensions: permessage-deflate\r\n")
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = z.compress(bytes(64 << 20)) + z.flush(zlib.Z_SYNC_FLUSH)
+    head = bytes([0xC2])  # FIN + RSV1 + binary
     s.settimeout(5)
-    s.sendall(frame(0x1, b"healthy"))
-    data = s.recv(64)
-    s.close()
-    return data[2:] == b"healthy"
+    try:
+        s.sendall(head + frame(0x2, body)[1:])
+        answer = s.recv(64)
+    except OSError as e:
+        answer = repr(e).encode()
+    reset(s)
+    code = struct.unpack(">H", answer[2:4])[0] if len(answer) >= 4 and answer[0] == 0x88 else None
+    return "deflate bomb (%d compressed bytes): close %s" % (len(body), code)
+
+
+def tls_pong_flood(port, rnd):
+    socks = [upgraded(port, tls=True) for _ in range(2)]
+    batch = b"".join(frame(0x9, bytes(rnd.randrange(126))) for _ in range(1000))
+    deadline = time.time() + 5
+    for s in socks:
+        s.settimeout(0.5)
+    sent = 0
+    while time.time() < deadline:
+        for s in socks:
+            try:
+                s.sendall(batch)
+                sent += 1000
+            except (OSError, ssl.SSLError):
+                pass
+    for s in socks:
+        reset(s)
+    return "wss pong flood: %d pings" % sent
+
+
+def tls_slowloris(port, rnd):
+    hello = client_hello()
+    socks = []
+    for _ in range(200):
+        try:
+            s = connect(port)
+            s.sendall(hello[:rnd.randrange(1, len(hello))])
+            socks.append(s)
+        except OSError:
+            pass
+    time.sleep(3)
+    for s in socks:
+        reset(s)
+    return "TLS slowloris: %d half-sent ClientHellos" % len(socks)
+
+
+def tls_garbage(port, rnd):
+    answered = 0
+    for i in range(40):
+        try:
+            s = connect(port)
+            s.sendall(upgrade_request() if i % 2 else os.urandom(rnd.randrange(1, 2000)))
+            s.settimeout(2)
+            data = s.recv(4096)
+            if i % 2 and data.startswith(b"HTTP/1.1 400"):
+                answered += 1
+            s.close()
+        except OSError:
+            pass
+    return "TLS garbage: %d of 20 plain HTTP requests answered 400" % answered
+
+
+def tls_resets(port, rnd):
+    hello = client_hello()
+    n = 0
+    socks = []
+    for _ in range(300):
+        try:
+            s = connect(port)
+            s.sendall(hello)
+            socks.append(s)
+        except OSError:
+            pass
+    for s in socks:
+        reset(s)
+        n += 1
+    return "TLS resets after the ClientHello: %d" % n
+
+
+def healthy(port, tls=False):
+    try:
+        s = upgraded(port, tls=tls)
+        s.settimeout(5)
+        s.sendall(frame(0x1, b"healthy"))
+        data = s.recv(64)
+        s.close()
+        return data[2:] == b"healthy"
+    except (OSError, ssl.SSLError, ConnectionError):
+        return False
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--seconds", type=int, required=True)
+    parser.add_argument("--tls-port", type=int, help="the server's TLS port, for the TLS scenarios")
     parser.add_argument("--seed", type=int, default=6455)
     args = parser.parse_args()
     rnd = random.Random(args.seed)
-    scenarios = [pong_flood, slowloris, garbage, resets, slow_consumer, header_bomb]
+    scenarios = [(pong_flood, args.port), (slowloris, args.port), (garbage, args.port), (resets, args.port),
+                 (slow_consumer, args.port), (header_bomb, args.port), (deflate_bomb, args.port)]
+    if args.tls_port:
+        scenarios += [(tls_pong_flood, args.tls_port), (tls_slowloris, args.tls_port), (tls_garbage, args.tls_port),
+                      (tls_resets, args.tls_port)]
     end = time.time() + args.seconds
     cycle = 0
     while time.time() < end:
-        scenario = scenarios[cycle % len(scenarios)]
+        scenario, port = scenarios[cycle % len(scenarios)]
         try:
-            line = scenario(args.port, rnd)
-        except OSError as e:
+            line = scenario(port, rnd)
+        except (OSError, ssl.SSLError) as e:
             line = "%s: %s" % (scenario.__name__, e)
-        ok = healthy(args.port)
+        ok = healthy(args.port) and (not args.tls_port or healthy(args.tls_port, tls=True))
         print("%6.0f s  %s; healthy client %s" % (args.seconds - (end - time.time()), line, "ok" if ok else "FAILED"),
               flush=True)
         if not ok:
