@@ -90,9 +90,10 @@ def reset(s):
     s.close()
 
 
-def pong_flood(port, rnd):
-    socks = [upgraded(port) for _ in range(3)]
-    batch = b"".join(frame(0x9, b"" if i % 2 else bytes(rnd.randrange(126))) for i in range(2000))
+def flood_pings(port, rnd, tls, conns, pings):
+    """Pings (empty and up to 125 bytes) from connections that never read, for 5 s; then reset."""
+    socks = [upgraded(port, tls=tls) for _ in range(conns)]
+    batch = b"".join(frame(0x9, b"" if i % 2 else bytes(rnd.randrange(126))) for i in range(pings))
     deadline = time.time() + 5
     for s in socks:
         s.settimeout(0.5)
@@ -101,27 +102,36 @@ def pong_flood(port, rnd):
         for s in socks:
             try:
                 s.sendall(batch)
-                sent += 2000
-            except OSError:
+                sent += pings
+            except OSError:  # ssl.SSLError included
                 pass
     for s in socks:
         reset(s)
-    return "pong flood: %d pings" % sent
+    return sent
 
 
-def slowloris(port, rnd):
+def pong_flood(port, rnd):
+    return "pong flood: %d pings" % flood_pings(port, rnd, tls=False, conns=3, pings=2000)
+
+
+def half_sent(port, rnd, first_bytes):
+    """200 connections that send the start of what they should and then nothing; reset after 3 s."""
     socks = []
     for _ in range(200):
         try:
             s = connect(port)
-            s.sendall(upgrade_request()[:rnd.randrange(1, 40)])
+            s.sendall(first_bytes[:rnd.randrange(1, len(first_bytes))])
             socks.append(s)
         except OSError:
             pass
     time.sleep(3)
     for s in socks:
         reset(s)
-    return "slowloris: %d half-sent handshakes" % len(socks)
+    return len(socks)
+
+
+def slowloris(port, rnd):
+    return "slowloris: %d half-sent handshakes" % half_sent(port, rnd, upgrade_request()[:40])
 
 
 def garbage(port, rnd):
@@ -210,38 +220,11 @@ def deflate_bomb(port, rnd):
 
 
 def tls_pong_flood(port, rnd):
-    socks = [upgraded(port, tls=True) for _ in range(2)]
-    batch = b"".join(frame(0x9, bytes(rnd.randrange(126))) for _ in range(1000))
-    deadline = time.time() + 5
-    for s in socks:
-        s.settimeout(0.5)
-    sent = 0
-    while time.time() < deadline:
-        for s in socks:
-            try:
-                s.sendall(batch)
-                sent += 1000
-            except (OSError, ssl.SSLError):
-                pass
-    for s in socks:
-        reset(s)
-    return "wss pong flood: %d pings" % sent
+    return "wss pong flood: %d pings" % flood_pings(port, rnd, tls=True, conns=2, pings=1000)
 
 
 def tls_slowloris(port, rnd):
-    hello = client_hello()
-    socks = []
-    for _ in range(200):
-        try:
-            s = connect(port)
-            s.sendall(hello[:rnd.randrange(1, len(hello))])
-            socks.append(s)
-        except OSError:
-            pass
-    time.sleep(3)
-    for s in socks:
-        reset(s)
-    return "TLS slowloris: %d half-sent ClientHellos" % len(socks)
+    return "TLS slowloris: %d half-sent ClientHellos" % half_sent(port, rnd, client_hello())
 
 
 def tls_garbage(port, rnd):

@@ -399,6 +399,13 @@ final class EventLoop implements Runnable, Timer.Owner {
         stopDeadlinePassed = true;
     }
 
+    /** Ends a detached loop (the tests' socketless harness): its connections close, then its selector. */
+    void closeDetached() {
+        if (thread == null && !terminated) {
+            shutdown();
+        }
+    }
+
     private void shutdown() {
         terminated = true;
         for (int i = connectionCount - 1; i >= 0; i--) {

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * test thread as the loop thread. Every step runs the loop's pending work, so a test reads like a
  * conversation: the client sends, time passes, the server's frames are read back.
  */
-final class ConnectionHarness {
+final class ConnectionHarness implements AutoCloseable {
     final ManualClock clock = new ManualClock();
     final Recorder recorder;
     final ServerEngine engine;
@@ -55,6 +55,12 @@ final class ConnectionHarness {
         top = stack.apply(loop, transport);
         connection = loop.attach(top);
         connection.register(null);
+    }
+
+    /** Ends the loop: the connection closes if it is open, and the loop's selector is closed. */
+    @Override
+    public void close() {
+        loop.closeDetached();
     }
 
     /** From now on, server frames may carry these RSV bits (an extension was negotiated). */

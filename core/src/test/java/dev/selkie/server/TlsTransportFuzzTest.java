@@ -17,11 +17,12 @@ import java.util.ArrayDeque;
  */
 class TlsTransportFuzzTest {
     private static final TestCertificates CA = TestCertificates.newCa();
-    private static final Tls TLS;
+    private static final TlsSetup SETUP;
 
     static {
         try {
-            TLS = CA.server().tls(Files.createTempDirectory("selkie-tls-fuzz"));
+            Tls tls = CA.server().tls(Files.createTempDirectory("selkie-tls-fuzz"));
+            SETUP = new TlsSetup(tls, 1); // its executor stays unused: the test runs the tasks itself
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -30,9 +31,8 @@ class TlsTransportFuzzTest {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
 
     private ConnectionHarness harness() throws Exception {
-        TlsSetup setup = new TlsSetup(TLS, 1);
         return new ConnectionHarness(new Recorder(true), c -> { },
-                (loop, fake) -> new TlsTransport(fake, setup.newEngine(), loop, tasks::add));
+                (loop, fake) -> new TlsTransport(fake, SETUP.newEngine(), loop, tasks::add));
     }
 
     private void feed(ConnectionHarness h, byte[] bytes) {
@@ -61,12 +61,19 @@ class TlsTransportFuzzTest {
         bytes[1] = 0x03;
         bytes[2] = 0x01;
         System.arraycopy(input, 0, bytes, 3, input.length);
-        feed(harness(), bytes);
+        try (ConnectionHarness h = harness()) { // each run closes its loop's selector: no descriptor kept
+            feed(h, bytes);
+        }
     }
 
     @FuzzTest(maxDuration = "10m")
     void recordsAfterTheHandshake(byte[] input) throws Exception {
-        ConnectionHarness h = harness();
+        try (ConnectionHarness h = harness()) {
+            recordsAfterTheHandshake(h, input);
+        }
+    }
+
+    private void recordsAfterTheHandshake(ConnectionHarness h, byte[] input) throws Exception {
         TlsClientEnd client = new TlsClientEnd(CA.clientContext(), TestCertificates.DNS_NAME, "TLSv1.3");
         client.engine.beginHandshake();
         for (int i = 0; i < 20 && !(client.handshakeDone() && ((TlsTransport) h.top).state() == TlsTransport.State.OPEN); i++) {
