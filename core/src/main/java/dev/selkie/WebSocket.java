@@ -17,16 +17,22 @@ public interface WebSocket {
     SendResult send(ByteBuffer data);
 
     /** Queues a binary message (the array is copied). */
-    SendResult send(byte[] data);
+    default SendResult send(byte[] data) {
+        return send(ByteBuffer.wrap(java.util.Objects.requireNonNull(data, "data")));
+    }
 
     /** Queues a ping with an empty payload. */
-    SendResult ping();
+    default SendResult ping() {
+        return ping(ByteBuffer.allocate(0));
+    }
 
     /** Queues a ping; the payload must be at most 125 bytes. */
     SendResult ping(ByteBuffer payload);
 
     /** Starts the closing handshake with 1000 (normal closure). */
-    void close();
+    default void close() {
+        close(CloseCodes.NORMAL, "");
+    }
 
     /**
      * Starts the closing handshake. {@code code} must be one an endpoint may send (1000-1003,

@@ -199,8 +199,8 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
         loop.pools().recycle(handshake); // its last step was to call us, and nothing else holds it
         handshake = null;
         if (outcome instanceof HandshakeOutcome.Upgrade upgrade) {
-            send.switchingProtocols(loop.pools().handshakeScratch(), upgrade.request().fields(), upgrade.subprotocol(),
-                    Extensions.answer(upgrade.extensions()), upgrade.extraHeaders());
+            SwitchingProtocols.queue(send, loop.pools().handshakeScratch(), upgrade.request().fields(),
+                    upgrade.subprotocol(), Extensions.answer(upgrade.extensions()), upgrade.extraHeaders());
             session = new Session(this, send, upgrade);
             state = ConnectionState.OPEN;
             loop.metrics().acceptedHandshakes++;

@@ -290,7 +290,7 @@ final class EventLoop implements Runnable, Timer.Owner {
 
     private void register(SocketChannel channel, TransportStack stack) {
         if (stopping) {
-            close(channel);
+            PlainTransport.closeQuietly(channel);
             return;
         }
         try {
@@ -302,7 +302,7 @@ final class EventLoop implements Runnable, Timer.Owner {
             attach(stack.open(this, channel, remote)).register(selector);
         } catch (IOException e) {
             log.debug("could not register an accepted connection: {}", e.toString());
-            close(channel);
+            PlainTransport.closeQuietly(channel);
         }
     }
 
@@ -435,14 +435,6 @@ final class EventLoop implements Runnable, Timer.Owner {
             log.warn("closing the selector of {} failed", this, e);
         }
         log.debug("{} stopped", this);
-    }
-
-    private static void close(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            log.debug("close failed: {}", e.toString());
-        }
     }
 
     @Override

@@ -124,6 +124,15 @@ final class PlainTransport implements Transport {
         }
     }
 
+    /** Closes a socket no transport has taken yet; a failure is only logged at debug. */
+    static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("close failed: {}", e.toString());
+        }
+    }
+
     @Override
     public InetSocketAddress remoteAddress() {
         return remoteAddress;

@@ -5,7 +5,6 @@ import dev.selkie.protocol.ProxyHeaderParser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Selector;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,21 +19,19 @@ import org.slf4j.LoggerFactory;
  * connection's handshake deadline. The parser exists only until the header is complete. Loop
  * thread only.
  */
-final class ProxyHeaderTransport implements Transport, Transport.Sink {
+final class ProxyHeaderTransport extends LayeredTransport {
     private static final Logger log = LoggerFactory.getLogger(ProxyHeaderTransport.class);
     /** The longest v2 header accepted: addresses and TLVs of a few proxies' worth. */
     static final int MAX_V2_BYTES = 4096;
 
-    private final Transport lower;
     private final TrustedProxies trusted;
     private final LoopMetrics metrics;
-    private Sink upper;
     private ProxyHeaderParser parser;
     private ProxyHeader header;
     private boolean refused;
 
     ProxyHeaderTransport(Transport lower, TrustedProxies trusted, LoopMetrics metrics) {
-        this.lower = lower;
+        super(lower);
         this.trusted = trusted;
         this.metrics = metrics;
     }
@@ -42,17 +39,6 @@ final class ProxyHeaderTransport implements Transport, Transport.Sink {
     /** The header, once read; null before. */
     ProxyHeader header() {
         return header;
-    }
-
-    @Override
-    public void register(Selector selector, Sink sink, Object attachment) throws IOException {
-        upper = sink;
-        lower.register(selector, this, attachment);
-    }
-
-    @Override
-    public void ready(int readyOps) {
-        lower.ready(readyOps);
     }
 
     @Override
@@ -101,49 +87,9 @@ final class ProxyHeaderTransport implements Transport, Transport.Sink {
     }
 
     @Override
-    public void endOfStream() {
-        upper.endOfStream();
-    }
-
-    @Override
-    public void failed(IOException error) {
-        upper.failed(error);
-    }
-
-    @Override
-    public void writable() {
-        upper.writable();
-    }
-
-    @Override
-    public void write(OutboundQueue queue) throws IOException {
-        lower.write(queue);
-    }
-
-    @Override
-    public boolean writeBlocked() {
-        return lower.writeBlocked();
-    }
-
-    @Override
-    public void reading(boolean on) {
-        lower.reading(on);
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        lower.shutdownOutput();
-    }
-
-    @Override
     public void close() {
         parser = null;
-        lower.close();
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return lower.remoteAddress();
+        super.close();
     }
 
     @Override

@@ -4,16 +4,12 @@ import dev.selkie.SendResult;
 import dev.selkie.SlowConsumerPolicy;
 import dev.selkie.protocol.Extension;
 import dev.selkie.protocol.FrameEncoder;
-import dev.selkie.protocol.HandshakeScratch;
-import dev.selkie.protocol.HeaderMap;
-import dev.selkie.protocol.HttpResponses;
 import dev.selkie.protocol.Opcode;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The send side of one connection: reservation against the send-queue limit and the slow-consumer
@@ -144,18 +140,14 @@ final class SendQueue implements Runnable {
             } else {
                 FrameEncoder.writeFrame(opcode, rsv, data, chunk.array(), at);
             }
-            out.commit(frameLength);
+            commit(frameLength);
             loop.metrics().messagesOut++;
-            writer.markDirty();
         }
         return reserved;
     }
 
     SendResult ping(ByteBuffer payload) {
-        if (!accepting) {
-            return SendResult.DROPPED;
-        }
-        return offer(FrameEncoder.frame(Opcode.PING, true, payload));
+        return accepting ? offer(FrameEncoder.frame(Opcode.PING, true, payload)) : SendResult.DROPPED;
     }
 
     /**
@@ -193,9 +185,8 @@ final class SendQueue implements Runnable {
         if (reserved != SendResult.DROPPED) {
             ByteBuffer chunk = out.room(length);
             frame.get(frame.position(), chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
-            out.commit(length);
+            commit(length);
             loop.metrics().messagesOut++;
-            writer.markDirty();
         }
         return reserved;
     }
@@ -321,23 +312,6 @@ final class SendQueue implements Runnable {
         }
         control(closeFrame);
         lastQueued = true;
-    }
-
-    /** Queues the 101 of an accepted upgrade: straight into the write chunk (no array of its own) if it fits one. */
-    void switchingProtocols(HandshakeScratch scratch, HeaderMap requestFields, String subprotocol, String extensions,
-                            Map<String, String> extraHeaders) {
-        int length = HttpResponses.switchingProtocolsLength(subprotocol, extensions, extraHeaders);
-        if (length <= ChunkPool.CHUNK_SIZE) {
-            ByteBuffer chunk = forcedRoom(length);
-            HttpResponses.writeSwitchingProtocols(scratch, requestFields, subprotocol, extensions, extraHeaders,
-                    chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
-            commit(length);
-        } else {
-            byte[] response = new byte[length];
-            HttpResponses.writeSwitchingProtocols(scratch, requestFields, subprotocol, extensions, extraHeaders,
-                    response, 0, length);
-            raw(ByteBuffer.wrap(response));
-        }
     }
 
     /** Queues HTTP response bytes. */

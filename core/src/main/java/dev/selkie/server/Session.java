@@ -12,11 +12,9 @@ import dev.selkie.protocol.Role;
 import dev.selkie.protocol.WebSocketProtocol;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +52,8 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     /** The close code this side started the closing handshake with (0: it did not). */
     private int closeCodeSent;
     private String closeReasonSent = "";
-    private Set<String> topics;
+    /** Made at the first subscribe. */
+    private Subscriptions topics;
 
     Session(Connection connection, SendQueue send, HandshakeOutcome.Upgrade upgrade) {
         this.connection = connection;
@@ -331,25 +330,21 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     private void subscribed(String topic) {
         if (send.accepting()) {
             if (topics == null) {
-                topics = new HashSet<>(4);
+                topics = new Subscriptions(loop.topics(), connection);
             }
-            if (topics.add(topic)) {
-                loop.topics().subscribe(topic, connection);
-            }
+            topics.add(topic);
         }
     }
 
     private void unsubscribed(String topic) {
-        if (topics != null && topics.remove(topic)) {
-            loop.topics().unsubscribe(topic, connection);
+        if (topics != null) {
+            topics.remove(topic);
         }
     }
 
     private void leaveTopics() {
         if (topics != null) {
-            for (String topic : topics) {
-                loop.topics().unsubscribe(topic, connection);
-            }
+            topics.leaveAll();
             topics = null;
         }
     }
@@ -368,26 +363,11 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     }
 
     @Override
-    public SendResult send(byte[] data) {
-        return send(ByteBuffer.wrap(Objects.requireNonNull(data, "data")));
-    }
-
-    @Override
-    public SendResult ping() {
-        return ping(ByteBuffer.allocate(0));
-    }
-
-    @Override
     public SendResult ping(ByteBuffer payload) {
         if (payload.remaining() > 125) {
             throw new IllegalArgumentException("ping payload larger than 125 bytes: " + payload.remaining());
         }
         return send.ping(payload);
-    }
-
-    @Override
-    public void close() {
-        close(CloseCodes.NORMAL, "");
     }
 
     @Override

@@ -14,6 +14,7 @@ import javax.net.ssl.SSLException;
  * it is written ({@link #flush} when the socket takes more). Loop thread only.
  */
 final class TlsRecordsOut {
+    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
     private final Transport lower;
     private final LoopPools pools;
     /** Ciphertext the transport below did not take yet; null when none. */
@@ -57,6 +58,42 @@ final class TlsRecordsOut {
         queue.add(rest);
         pending = queue;
         return false;
+    }
+
+    /**
+     * Wraps what {@code engine} wants to send of its own (handshake flights, session tickets, alerts,
+     * close_notify) into batches and hands them down, until it wants nothing more or a batch comes
+     * out empty (never spinning on an engine that asks and gives nothing).
+     *
+     * @throws SSLException if the engine fails; any other IOException is the transport's below
+     */
+    void sendEngineOutput(SSLEngine engine) throws IOException {
+        while (true) {
+            int packetSize = engine.getSession().getPacketBufferSize();
+            ByteBuffer batch = pools.tlsBuffers().ciphertext(packetSize);
+            do {
+                SSLEngineResult result = engine.wrap(NOTHING, batch);
+                if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    break; // the batch is full: send it, then go on
+                }
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED || result.bytesProduced() == 0) {
+                    break;
+                }
+            } while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && batch.remaining() >= packetSize);
+            boolean produced = batch.position() > 0;
+            send(batch.flip());
+            if (!produced || engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP || engine.isOutboundDone()) {
+                return;
+            }
+        }
+    }
+
+    /** Closes the engine's output and sends what that produces (close_notify, an alert) once, without waiting. */
+    void sendLast(SSLEngine engine) throws IOException {
+        engine.closeOutbound();
+        ByteBuffer batch = pools.tlsBuffers().ciphertext(engine.getSession().getPacketBufferSize());
+        engine.wrap(NOTHING, batch);
+        send(batch.flip());
     }
 
     /** Writes what is kept; true once nothing is. */

@@ -1,20 +1,13 @@
 package dev.selkie.server;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Selector;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +33,8 @@ import org.slf4j.LoggerFactory;
  * telling to use {@code https://} or {@code wss://}; one that is not TLS fails the connection
  * (logged at debug). Loop thread only.
  */
-final class TlsTransport implements Transport, Transport.Sink {
+final class TlsTransport extends LayeredTransport {
     private static final Logger log = LoggerFactory.getLogger(TlsTransport.class);
-    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
-    private static final byte[] PLAIN_HTTP_ANSWER = ("HTTP/1.1 400 Bad Request\r\n"
-            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 52\r\nConnection: close\r\n\r\n"
-            + "This port speaks TLS: use https:// or wss:// here.\r\n").getBytes(StandardCharsets.US_ASCII);
 
     /** The TLS side of the connection. */
     enum State {
@@ -61,12 +50,10 @@ final class TlsTransport implements Transport, Transport.Sink {
         CLOSED
     }
 
-    private final Transport lower;
     private final SSLEngine engine;
     private final EventLoop loop;
     private final TlsTasks tasks;
     private final TlsRecordsOut.Wrapper wrapper;
-    private Sink upper;
     private State state = State.FIRST_BYTES;
     /** A partial record (or records waiting for a delegated task). */
     private final TlsRecordsIn in;
@@ -80,7 +67,7 @@ final class TlsTransport implements Transport, Transport.Sink {
     private String serverName;
 
     TlsTransport(Transport lower, SSLEngine engine, EventLoop loop, Executor tasks) {
-        this.lower = lower;
+        super(lower);
         this.engine = engine;
         this.loop = loop;
         this.tasks = new TlsTasks(engine, tasks, loop);
@@ -122,17 +109,6 @@ final class TlsTransport implements Transport, Transport.Sink {
     // Transport, to the connection above
 
     @Override
-    public void register(Selector selector, Sink sink, Object attachment) throws IOException {
-        upper = sink;
-        lower.register(selector, this, attachment);
-    }
-
-    @Override
-    public void ready(int readyOps) {
-        lower.ready(readyOps);
-    }
-
-    @Override
     public void write(OutboundQueue queue) throws IOException {
         if (queue.isEmpty() || state == State.CLOSED) {
             return;
@@ -151,7 +127,7 @@ final class TlsTransport implements Transport, Transport.Sink {
                 wrapper.failure = null;
                 throw failure;
             }
-            if (!send(batch.flip())) {
+            if (!out.send(batch.flip())) {
                 writeWanted = !queue.isEmpty();
                 return;
             }
@@ -217,16 +193,6 @@ final class TlsTransport implements Transport, Transport.Sink {
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
-        return lower.remoteAddress();
-    }
-
-    @Override
-    public Optional<InetSocketAddress> declaredRemoteAddress() {
-        return lower.declaredRemoteAddress();
-    }
-
-    @Override
     public Optional<String> serverName() {
         return Optional.ofNullable(serverName);
     }
@@ -243,7 +209,7 @@ final class TlsTransport implements Transport, Transport.Sink {
     public void received(ByteBuffer in) {
         switch (state) {
             case FIRST_BYTES -> {
-                if (looksLikePlainHttp(in.get(in.position()))) {
+                if (TlsFirstBytes.plainHttp(in.get(in.position()))) {
                     refusePlaintext();
                     in.position(in.limit());
                     return;
@@ -296,17 +262,12 @@ final class TlsTransport implements Transport, Transport.Sink {
     // ------------------------------------------------------------------------------------------
     // Reading
 
-    /** A ClientHello starts with 0x16 (or 0x80 for an SSLv2-style one); an HTTP method with a letter. */
-    private static boolean looksLikePlainHttp(byte first) {
-        return first >= 'A' && first <= 'Z';
-    }
-
     private void refusePlaintext() {
         state = State.REFUSING_PLAINTEXT;
         loop.metrics().rejected("plain HTTP on a TLS port");
         log.debug("plain HTTP from {} on a TLS port: 400", remoteAddress());
         try {
-            if (send(ByteBuffer.wrap(PLAIN_HTTP_ANSWER))) {
+            if (out.send(ByteBuffer.wrap(TlsFirstBytes.PLAIN_HTTP_ANSWER))) {
                 lower.shutdownOutput();
             } else {
                 finAfterFlush = true;
@@ -419,7 +380,7 @@ final class TlsTransport implements Transport, Transport.Sink {
             return;
         }
         state = State.OPEN;
-        serverName = requestedServerName(engine.getSession());
+        serverName = TlsSetup.requestedServerName(engine.getSession());
         if (log.isDebugEnabled()) {
             log.debug("TLS with {}: {} {}{}", remoteAddress(), engine.getSession().getProtocol(),
                     engine.getSession().getCipherSuite(), serverName == null ? "" : " for " + serverName);
@@ -430,43 +391,17 @@ final class TlsTransport implements Transport, Transport.Sink {
         }
     }
 
-    private static String requestedServerName(SSLSession session) {
-        if (session instanceof ExtendedSSLSession extended) {
-            for (SNIServerName name : extended.getRequestedServerNames()) {
-                if (name instanceof SNIHostName host) {
-                    return host.getAsciiName();
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Wraps what the engine wants to send on its own and hands it down; false if the connection failed. */
+    /** Sends what the engine wants to send on its own; false if the connection failed. */
     private boolean wrapEngineOutput() {
-        ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(packetSize());
         try {
-            do {
-                SSLEngineResult result = engine.wrap(NOTHING, batch);
-                if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    break; // the batch is full: send it, then go on
-                }
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED || result.bytesProduced() == 0) {
-                    break;
-                }
-            } while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
-                    && batch.remaining() >= packetSize());
-            send(batch.flip());
+            out.sendEngineOutput(engine);
+            return true;
         } catch (SSLException e) {
             tlsFailed(e);
-            return false;
         } catch (IOException e) {
             upper.failed(e);
-            return false;
         }
-        if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !engine.isOutboundDone()) {
-            return wrapEngineOutput(); // a full batch went: the rest
-        }
-        return true;
+        return false;
     }
 
     /** The engine's delegated tasks, off the loop; reading pauses until they are done. */
@@ -496,10 +431,7 @@ final class TlsTransport implements Transport, Transport.Sink {
     /** Closes the engine's output and sends what that produces (close_notify, an alert) once, without waiting. */
     private void lastRecords() {
         try {
-            engine.closeOutbound();
-            ByteBuffer batch = loop.pools().tlsBuffers().ciphertext(packetSize());
-            engine.wrap(NOTHING, batch);
-            send(batch.flip());
+            out.sendLast(engine);
         } catch (IOException | RuntimeException e) {
             log.debug("last TLS records to {} not sent: {}", remoteAddress(), e.toString());
         }
@@ -507,10 +439,6 @@ final class TlsTransport implements Transport, Transport.Sink {
 
     private int packetSize() {
         return engine.getSession().getPacketBufferSize();
-    }
-
-    private boolean send(ByteBuffer bytes) throws IOException {
-        return out.send(bytes);
     }
 
     private void releaseBuffers() {

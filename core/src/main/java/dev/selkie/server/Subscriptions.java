@@ -1,0 +1,36 @@
+package dev.selkie.server;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/** The topics one connection is subscribed to, kept in step with its loop's registry; loop thread only. */
+final class Subscriptions {
+    private final TopicRegistry registry;
+    private final Connection connection;
+    private final Set<String> topics = new HashSet<>(4);
+
+    Subscriptions(TopicRegistry registry, Connection connection) {
+        this.registry = registry;
+        this.connection = connection;
+    }
+
+    void add(String topic) {
+        if (topics.add(topic)) {
+            registry.subscribe(topic, connection);
+        }
+    }
+
+    void remove(String topic) {
+        if (topics.remove(topic)) {
+            registry.unsubscribe(topic, connection);
+        }
+    }
+
+    /** Leaves every topic (the connection closed). */
+    void leaveAll() {
+        for (String topic : topics) {
+            registry.unsubscribe(topic, connection);
+        }
+        topics.clear();
+    }
+}
