@@ -3,6 +3,7 @@ package dev.selkie;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One WebSocket connection. Every method is thread-safe and non-blocking: sends are encoded on the
@@ -13,8 +14,19 @@ public interface WebSocket {
     /** Queues a text message. */
     SendResult send(String text);
 
-    /** Queues a binary message with the buffer's remaining bytes (copied; the buffer is not kept). */
+    /**
+     * Queues a binary message of the buffer's remaining bytes. The bytes are copied (or encoded)
+     * before the call returns and the buffer's position is not changed, so it may be reused at once.
+     * The same rule holds wherever the API takes a {@code ByteBuffer}.
+     */
     SendResult send(ByteBuffer data);
+
+    /**
+     * Queues a message framed once for many sends (see {@link PreparedMessage}): this connection
+     * gets a view of its shared bytes, no copy or encoding per call (unless it compresses with
+     * context takeover).
+     */
+    SendResult send(PreparedMessage message);
 
     /** Queues a binary message (the array is copied). */
     default SendResult send(byte[] data) {
@@ -78,11 +90,19 @@ public interface WebSocket {
 
     /**
      * Subscribes this connection to a topic (see {@link WebSocketServer#publish(String, String)}).
-     * Immediate on the connection's event loop (e.g. in a listener call); from another thread it
-     * takes effect on the loop shortly after. Subscriptions end when the connection closes.
+     * Immediate on the connection's event loop (e.g. in a listener call); from another thread it is
+     * carried to the loop, and a publish the same thread makes afterwards reaches this connection
+     * (operations one thread issues take effect in the order issued). Subscriptions end when the
+     * connection closes.
      */
     void subscribe(String topic);
 
-    /** Unsubscribes this connection from a topic; no effect if it was not subscribed. */
+    /** Unsubscribes this connection from a topic; no effect if it was not subscribed. Ordered like {@link #subscribe}. */
     void unsubscribe(String topic);
+
+    /**
+     * The topics this connection is subscribed to now, an unmodifiable snapshot (empty once it
+     * closed). A subscription made from another thread shows once the loop has made it.
+     */
+    Set<String> topics();
 }

@@ -6,6 +6,7 @@ import dev.selkie.server.NetworkConfig;
 import dev.selkie.server.ServerConfig;
 import dev.selkie.server.TrustedProxies;
 import dev.selkie.server.ServerEngine;
+import dev.selkie.server.SharedMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -131,12 +132,17 @@ public final class WebSocketServer {
      * made right after may overtake a broadcast made from another thread than the loop's.
      */
     public void broadcast(String text) {
-        engine.broadcast(text, null);
+        engine.broadcast(engine.text(text), null);
     }
 
-    /** Sends a binary message to every open connection; the frame is encoded once. */
+    /** Sends a binary message (the buffer's remaining bytes) to every open connection; encoded once. */
     public void broadcast(ByteBuffer data) {
-        engine.broadcast(data, null);
+        engine.broadcast(engine.binary(data), null);
+    }
+
+    /** Sends a prepared message to every open connection; no encoding per call. */
+    public void broadcast(PreparedMessage message) {
+        engine.broadcast(shared(message), null);
     }
 
     /**
@@ -146,34 +152,57 @@ public final class WebSocketServer {
      * @throws IllegalArgumentException if a recipient is not a connection of this server
      */
     public void broadcast(String text, Collection<? extends WebSocket> recipients) {
-        engine.broadcast(text, Objects.requireNonNull(recipients, "recipients"));
+        engine.broadcast(engine.text(text), Objects.requireNonNull(recipients, "recipients"));
     }
 
     /**
-     * Sends a binary message to the given connections (of this server); the frame is encoded once.
+     * Sends a prepared message to the given connections (of this server), queued to each directly.
      *
      * @throws IllegalArgumentException if a recipient is not a connection of this server
      */
-    public void broadcast(ByteBuffer data, Collection<? extends WebSocket> recipients) {
-        engine.broadcast(data, Objects.requireNonNull(recipients, "recipients"));
+    public void broadcast(PreparedMessage message, Collection<? extends WebSocket> recipients) {
+        engine.broadcast(shared(message), Objects.requireNonNull(recipients, "recipients"));
     }
 
     /**
      * Sends a text message to every subscriber of {@code topic} (see {@link
      * WebSocket#subscribe(String)}), each subject to its own backpressure policy. The frame is
-     * encoded once; each event loop queues it to its own subscribers without locks.
+     * encoded once; each event loop queues it to its own subscribers without locks. A subscription
+     * made by the calling thread before this call is honoured, whichever loop it was carried to.
      *
      * @return the number of subscribers the message was queued for: exact for subscribers on the
      *     calling event loop (when called from a listener); for other loops, the number of their
      *     subscribers when the message was handed to them
      */
     public int publish(String topic, String text) {
-        return engine.publish(topic, text);
+        Objects.requireNonNull(text, "text");
+        return engine.anySubscriber(topic) ? engine.publish(topic, engine.text(text), null) : 0;
     }
 
-    /** Sends a binary message to every subscriber of {@code topic}. */
+    /** Sends a binary message (the buffer's remaining bytes) to every subscriber of {@code topic}. */
     public int publish(String topic, ByteBuffer data) {
-        return engine.publish(topic, data);
+        Objects.requireNonNull(data, "data");
+        return engine.anySubscriber(topic) ? engine.publish(topic, engine.binary(data), null) : 0;
+    }
+
+    /** Sends a prepared message to every subscriber of {@code topic}; no encoding per call. */
+    public int publish(String topic, PreparedMessage message) {
+        return publish(topic, message, null);
+    }
+
+    /**
+     * Sends a prepared message to every subscriber of {@code topic} except {@code sender} (a chat
+     * message that its author already shows), otherwise like {@link #publish(String, String)}.
+     *
+     * @param sender a connection of this server to leave out; null leaves out none
+     * @throws IllegalArgumentException if {@code sender} is not a connection of this server
+     */
+    public int publish(String topic, PreparedMessage message, WebSocket sender) {
+        return engine.publish(Objects.requireNonNull(topic, "topic"), shared(message), sender);
+    }
+
+    private static SharedMessage shared(PreparedMessage message) {
+        return Objects.requireNonNull(message, "message").shared();
     }
 
     /**
@@ -222,6 +251,7 @@ public final class WebSocketServer {
         private int plainPort = -1;
         private boolean proxyProtocol;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private TopicListener topicListener;
 
         private Builder() {
         }
@@ -478,6 +508,15 @@ public final class WebSocketServer {
             return this;
         }
 
+        /**
+         * Hears when a topic gets its first subscriber on this server and loses its last (e.g. to
+         * subscribe it in a broker). Default: none.
+         */
+        public Builder topicListener(TopicListener listener) {
+            this.topicListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         /** Builds the server (not started). */
         public WebSocketServer build() {
             if (listener == null) {
@@ -493,7 +532,7 @@ public final class WebSocketServer {
                     outgoingFragmentSize, highWaterMark, lowWaterMark, limit, slowConsumerPolicy,
                     handshakeTimeout, idleTimeout, closeTimeout, pingInterval, pongTimeout, executor, loops,
                     backlog, tcpNoDelay, failureHandler, extensions(),
-                    new NetworkConfig(tls, plainPort, proxyProtocol, trustedProxies));
+                    new NetworkConfig(tls, plainPort, proxyProtocol, trustedProxies), topicListener);
             return new WebSocketServer(config);
         }
 

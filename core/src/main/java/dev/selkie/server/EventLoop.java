@@ -50,7 +50,7 @@ final class EventLoop implements Runnable, Timer.Owner {
     private final Consumer<SelectionKey> onKey = this::onKey;
     private final LoopPools pools;
     private final LoopMetrics metrics = new LoopMetrics();
-    private final TopicRegistry topics = new TopicRegistry();
+    private final TopicRegistry topics;
     private Connection[] connections = new Connection[64];
     private int connectionCount;
     private Connection[] dirty = new Connection[64];
@@ -73,6 +73,7 @@ final class EventLoop implements Runnable, Timer.Owner {
         this.now = clock.nanoTime();
         this.selector = Selector.open();
         this.pools = new LoopPools(config, this);
+        this.topics = new TopicRegistry(engine.topics());
         if (threaded) {
             this.thread = new Thread(this, "selkie-loop-" + id);
             this.thread.setDaemon(false);

@@ -3,6 +3,7 @@ package dev.selkie.server;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpHandler;
 import dev.selkie.SlowConsumerPolicy;
+import dev.selkie.TopicListener;
 import dev.selkie.WebSocketListener;
 import dev.selkie.protocol.ExtensionNegotiator;
 import java.net.InetSocketAddress;
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * Every setting of a server, validated by {@code WebSocketServer.Builder}. Durations of zero mean
- * "off" where the builder documents it; a null executor or failure handler means none.
+ * "off" where the builder documents it; a null executor, failure handler or topic listener means none.
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -41,7 +42,8 @@ public record ServerConfig(
         boolean tcpNoDelay,
         Consumer<Throwable> failureHandler,
         List<ExtensionNegotiator> extensions,
-        NetworkConfig network) {
+        NetworkConfig network,
+        TopicListener topicListener) {
 
     /** Copies the lists. */
     public ServerConfig {
@@ -57,7 +59,8 @@ public record ServerConfig(
         return new ServerConfig(address, listener, interceptor, httpHandler, subprotocols, maxMessageSize,
                 maxHandshakeSize, maxHttpBodySize, maxConnections, outgoingFragmentSize, highWaterMark,
                 lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
-                pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, supported, network);
+                pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, supported, network,
+                topicListener);
     }
 
     /** This configuration with another network setup. */
@@ -65,6 +68,7 @@ public record ServerConfig(
         return new ServerConfig(address, listener, interceptor, httpHandler, subprotocols, maxMessageSize,
                 maxHandshakeSize, maxHttpBodySize, maxConnections, outgoingFragmentSize, highWaterMark,
                 lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
-                pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, extensions, other);
+                pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, extensions, other,
+                topicListener);
     }
 }

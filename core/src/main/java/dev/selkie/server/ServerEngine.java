@@ -59,9 +59,16 @@ public final class ServerEngine {
     /** Counted down when the listening socket is closed (after stop, or if the loop ended). */
     private final CountDownLatch acceptorClosed = new CountDownLatch(1);
 
+    private final ServerTopics topics;
+
     /** An engine for this configuration; nothing is bound until {@link #start()}. */
     public ServerEngine(ServerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.topics = new ServerTopics(config.topicListener());
+    }
+
+    ServerTopics topics() {
+        return topics;
     }
 
     /** The configuration. */
@@ -290,27 +297,24 @@ public final class ServerEngine {
         return bound != null ? bound : config.address();
     }
 
-    /**
-     * Queues a text message to every open connection, or to {@code recipients}; encoded once.
-     *
-     * @param recipients null for every open connection
-     */
-    public void broadcast(String text, Collection<? extends WebSocket> recipients) {
-        Objects.requireNonNull(text, "text");
-        deliver(SharedMessage.text(text, config.outgoingFragmentSize()), recipients);
+    /** A text message framed for this server (its outgoing fragment size). */
+    public SharedMessage text(String text) {
+        return SharedMessage.text(Objects.requireNonNull(text, "text"), config.outgoingFragmentSize());
+    }
+
+    /** A binary message framed for this server; the buffer's position is not changed. */
+    public SharedMessage binary(ByteBuffer data) {
+        return SharedMessage.binary(Objects.requireNonNull(data, "data"), config.outgoingFragmentSize());
     }
 
     /**
-     * Queues a binary message to every open connection, or to {@code recipients}; encoded once.
+     * Queues a message to every open connection, or to {@code recipients}; encoded once.
      *
      * @param recipients null for every open connection
+     * @throws IllegalArgumentException if a recipient is not a connection of this server
      */
-    public void broadcast(ByteBuffer data, Collection<? extends WebSocket> recipients) {
-        Objects.requireNonNull(data, "data");
-        deliver(SharedMessage.binary(data, config.outgoingFragmentSize()), recipients);
-    }
-
-    private void deliver(SharedMessage message, Collection<? extends WebSocket> recipients) {
+    public void broadcast(SharedMessage message, Collection<? extends WebSocket> recipients) {
+        message = message.forFragmentSize(config.outgoingFragmentSize());
         if (recipients == null) {
             for (EventLoop loop : loops) {
                 loop.broadcast(message);
@@ -318,53 +322,57 @@ public final class ServerEngine {
             return;
         }
         for (WebSocket ws : recipients) {
-            if (!(ws instanceof Session recipient) || recipient.connection().loop().engine() != this) {
-                throw new IllegalArgumentException("not a connection of this server: " + ws);
-            }
-            Connection connection = recipient.connection();
+            Connection connection = connectionOf(ws);
             connection.offer(message, connection.loop().inLoop());
         }
     }
 
     /**
-     * Queues a text message to every subscriber of {@code topic}; encoded once.
+     * Queues a message to every subscriber of {@code topic} but {@code except}; encoded once. A loop
+     * that is not the caller's gets the message as a task when it has subscribers or a subscription
+     * is on its way to it, so a subscribe and then a publish from one thread reach the subscriber.
      *
+     * @param except a connection of this server to leave out, or null
      * @return subscribers on the calling loop it was queued for, plus the subscribers other loops
      *     had when it was handed to them
+     * @throws IllegalArgumentException if {@code except} is not a connection of this server
      */
-    public int publish(String topic, String text) {
+    public int publish(String topic, SharedMessage message, WebSocket except) {
         Objects.requireNonNull(topic, "topic");
-        Objects.requireNonNull(text, "text");
-        if (subscriberCount(topic) == 0) {
-            return 0;
-        }
-        return publish(topic, SharedMessage.text(text, config.outgoingFragmentSize()));
-    }
-
-    /** Queues a binary message to every subscriber of {@code topic}; encoded once. */
-    public int publish(String topic, ByteBuffer data) {
-        Objects.requireNonNull(topic, "topic");
-        Objects.requireNonNull(data, "data");
-        if (subscriberCount(topic) == 0) {
-            return 0;
-        }
-        return publish(topic, SharedMessage.binary(data, config.outgoingFragmentSize()));
-    }
-
-    private int publish(String topic, SharedMessage message) {
+        Connection left = except == null ? null : connectionOf(except);
+        SharedMessage framed = message.forFragmentSize(config.outgoingFragmentSize());
         int count = 0;
         for (EventLoop loop : loops) {
+            TopicRegistry registry = loop.topics();
             if (loop.inLoop()) {
-                count += loop.topics().publish(topic, message);
-            } else {
-                int subscribers = loop.topics().count(topic);
-                if (subscribers > 0) {
-                    count += subscribers;
-                    loop.execute(() -> loop.topics().publish(topic, message));
-                }
+                count += registry.publish(topic, framed, left);
+            } else if (registry.mayHaveSubscribers(topic)) {
+                count += registry.count(topic);
+                loop.execute(() -> registry.publish(topic, framed, left));
             }
         }
         return count;
+    }
+
+    private Connection connectionOf(WebSocket ws) {
+        if (!(ws instanceof Session session) || session.connection().loop().engine() != this) {
+            throw new IllegalArgumentException("not a connection of this server: " + ws);
+        }
+        return session.connection();
+    }
+
+    /**
+     * Whether a publish to {@code topic} may reach anyone: the calling loop has subscribers, or
+     * another loop has or has a subscription on its way. False means it can be skipped unencoded.
+     */
+    public boolean anySubscriber(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        for (EventLoop loop : loops) {
+            if (loop.inLoop() ? loop.topics().count(topic) > 0 : loop.topics().mayHaveSubscribers(topic)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Connections subscribed to {@code topic} now (as last recorded by each loop). */

@@ -2,6 +2,7 @@ package dev.selkie.server;
 
 import dev.selkie.CloseCodes;
 import dev.selkie.HttpRequest;
+import dev.selkie.PreparedMessage;
 import dev.selkie.SendResult;
 import dev.selkie.WebSocket;
 import dev.selkie.protocol.CloseStatus;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +54,8 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     /** The close code this side started the closing handshake with (0: it did not). */
     private int closeCodeSent;
     private String closeReasonSent = "";
-    /** Made at the first subscribe. */
-    private Subscriptions topics;
+    /** Made at the first subscribe; read by {@link #topics()} from any thread. */
+    private volatile Subscriptions topics;
 
     Session(Connection connection, SendQueue send, HandshakeOutcome.Upgrade upgrade) {
         this.connection = connection;
@@ -363,6 +365,12 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     }
 
     @Override
+    public SendResult send(PreparedMessage message) {
+        SharedMessage shared = ApiBridge.shared(Objects.requireNonNull(message, "message"));
+        return send.offer(shared.forFragmentSize(config.outgoingFragmentSize()), loop.inLoop());
+    }
+
+    @Override
     public SendResult ping(ByteBuffer payload) {
         if (payload.remaining() > 125) {
             throw new IllegalArgumentException("ping payload larger than 125 bytes: " + payload.remaining());
@@ -422,7 +430,25 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     @Override
     public void subscribe(String topic) {
         Objects.requireNonNull(topic, "topic");
-        onLoop(() -> subscribed(topic));
+        if (loop.inLoop()) {
+            subscribed(topic);
+            return;
+        }
+        TopicRegistry registry = loop.topics();
+        registry.subscriptionQueued(); // before the task: a publish this thread makes next must not skip the loop
+        loop.execute(() -> {
+            try {
+                subscribed(topic);
+            } finally {
+                registry.subscriptionApplied();
+            }
+        });
+    }
+
+    @Override
+    public Set<String> topics() {
+        Subscriptions current = topics;
+        return current == null ? Set.of() : current.snapshot();
     }
 
     @Override

@@ -1,0 +1,62 @@
+package dev.selkie.server;
+
+import dev.selkie.TopicListener;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server-wide view of topics: for each topic, how many event loops have subscribers to it, so
+ * that the {@link TopicListener} hears of a topic's first subscriber and its last exactly once per
+ * server. Loops report only their own transitions (their first subscriber, their last), which are
+ * rare next to subscribes and publishes, under one lock, so that the listener sees the transitions
+ * in the order they happened.
+ */
+final class ServerTopics {
+    private static final Logger log = LoggerFactory.getLogger(ServerTopics.class);
+
+    private final TopicListener listener;
+    private final Map<String, Integer> loopsWithSubscribers = new HashMap<>();
+
+    ServerTopics(TopicListener listener) {
+        this.listener = listener;
+    }
+
+    /** A loop got its first subscriber of {@code topic}; loop thread. */
+    void loopGained(String topic) {
+        if (listener == null) {
+            return;
+        }
+        synchronized (loopsWithSubscribers) {
+            if (loopsWithSubscribers.merge(topic, 1, Integer::sum) == 1) {
+                tell(topic, true);
+            }
+        }
+    }
+
+    /** A loop lost its last subscriber of {@code topic}; loop thread. */
+    void loopLost(String topic) {
+        if (listener == null) {
+            return;
+        }
+        synchronized (loopsWithSubscribers) {
+            if (loopsWithSubscribers.merge(topic, -1, Integer::sum) == 0) {
+                loopsWithSubscribers.remove(topic);
+                tell(topic, false);
+            }
+        }
+    }
+
+    private void tell(String topic, boolean active) {
+        try {
+            if (active) {
+                listener.onFirstSubscriber(topic);
+            } else {
+                listener.onNoSubscribers(topic);
+            }
+        } catch (RuntimeException e) {
+            log.warn("the topic listener failed for {}", topic, e);
+        }
+    }
+}
