@@ -36,9 +36,10 @@ import java.util.function.Consumer;
  * server.stop(Duration.ofSeconds(5));
  * }</pre>
  *
- * <p>All methods are thread-safe.
+ * <p>All methods are thread-safe. A server is {@link AutoCloseable}: try-with-resources stops it
+ * as {@link #close()} says.
  */
-public final class WebSocketServer {
+public final class WebSocketServer implements AutoCloseable {
     private final ServerEngine engine;
 
     private WebSocketServer(ServerConfig config) {
@@ -74,6 +75,27 @@ public final class WebSocketServer {
      */
     public void stop(Duration timeout) {
         engine.stop(timeout);
+    }
+
+    /**
+     * Stops gracefully like {@link #stop(Duration)}, closing every open connection with {@code code}
+     * and {@code reason} instead of 1001: for a rolling deploy, {@link CloseCodes#SERVICE_RESTART}
+     * (1012) tells clients to reconnect; {@link CloseCodes#TRY_AGAIN_LATER} (1013) that the server is
+     * overloaded.
+     *
+     * @throws IllegalArgumentException if the code may not be sent or the reason is over 123 UTF-8 bytes
+     */
+    public void stop(Duration timeout, int code, String reason) {
+        engine.stop(Objects.requireNonNull(timeout, "timeout"), code, reason == null ? "" : reason);
+    }
+
+    /**
+     * {@link #stop(Duration) stop} with the configured {@link Builder#closeTimeout close timeout}
+     * for the closing handshakes (default 5 s).
+     */
+    @Override
+    public void close() {
+        engine.stop(engine.config().closeTimeout());
     }
 
     /**
@@ -221,6 +243,7 @@ public final class WebSocketServer {
     /** Configures a {@link WebSocketServer}; every option has a documented default. */
     public static final class Builder {
         private String host = "0.0.0.0";
+        private InetSocketAddress address;
         private int port = 0;
         private WebSocketListener listener;
         private HandshakeInterceptor interceptor = HandshakeInterceptor.acceptAll();
@@ -256,9 +279,24 @@ public final class WebSocketServer {
         private Builder() {
         }
 
-        /** The interface to bind; default {@code 0.0.0.0} (all IPv4 interfaces). */
+        /**
+         * The interface to bind, a name or a numeric address; default {@code 0.0.0.0} (all IPv4
+         * interfaces). {@code "::"}, the IPv6 wildcard, accepts IPv6 and IPv4 clients alike (a
+         * dual-stack socket, where the operating system allows it, as Linux does by default), and
+         * {@code "::1"} or {@code "127.0.0.1"} loopback only.
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
+            this.address = null;
+            return this;
+        }
+
+        /**
+         * The address and port to bind, instead of {@link #host} and {@link #port} (an unresolved
+         * address is resolved at {@link WebSocketServer#start()}).
+         */
+        public Builder address(InetSocketAddress address) {
+            this.address = Objects.requireNonNull(address, "address");
             return this;
         }
 
@@ -268,6 +306,7 @@ public final class WebSocketServer {
                 throw new IllegalArgumentException("port must be 0-65535: " + port);
             }
             this.port = port;
+            this.address = null;
             return this;
         }
 
@@ -527,7 +566,7 @@ public final class WebSocketServer {
             if (highWaterMark > limit) {
                 throw new IllegalStateException("high-water mark above sendQueueLimit");
             }
-            ServerConfig config = new ServerConfig(new InetSocketAddress(host, port), listener, interceptor,
+            ServerConfig config = new ServerConfig(address != null ? address : new InetSocketAddress(host, port), listener, interceptor,
                     httpHandler, subprotocols, maxMessageSize, maxHandshakeSize, maxHttpBodySize, maxConnections,
                     outgoingFragmentSize, highWaterMark, lowWaterMark, limit, slowConsumerPolicy,
                     handshakeTimeout, idleTimeout, closeTimeout, pingInterval, pongTimeout, executor, loops,

@@ -3,7 +3,9 @@ package dev.selkie.server;
 import dev.selkie.CloseCodes;
 import dev.selkie.ServerMetrics;
 import dev.selkie.WebSocket;
+import dev.selkie.protocol.CloseStatus;
 import dev.selkie.protocol.ExtensionNegotiator;
+import dev.selkie.protocol.FrameEncoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -85,8 +87,12 @@ public final class ServerEngine {
         if (lifecycle != Lifecycle.NEW) {
             throw new IllegalStateException("server already " + (lifecycle == Lifecycle.RUNNING ? "started" : "stopped"));
         }
-        if (config.address().isUnresolved()) {
-            throw new IOException("cannot resolve the host name " + config.address().getHostString());
+        InetSocketAddress address = config.address();
+        if (address.isUnresolved()) { // e.g. InetSocketAddress.createUnresolved: resolve now
+            address = new InetSocketAddress(address.getHostString(), address.getPort());
+        }
+        if (address.isUnresolved()) {
+            throw new IOException("cannot resolve the host name " + address.getHostString());
         }
         NetworkConfig network = config.network();
         if (network.tls() != null) {
@@ -97,7 +103,7 @@ public final class ServerEngine {
         ServerSocketChannel plain = null;
         EventLoop[] created = new EventLoop[config.loops()];
         try {
-            channel = listen(config.address());
+            channel = listen(address);
             for (int i = 0; i < created.length; i++) {
                 created[i] = new EventLoop(this, i);
             }
@@ -105,7 +111,7 @@ public final class ServerEngine {
             created[0].serve(new Acceptor(this, channel,
                     new TransportStack(network.proxyProtocol(), network.trustedProxies(), tls), Clock.SYSTEM));
             if (network.plainPort() >= 0) {
-                plain = listen(new InetSocketAddress(config.address().getAddress(), network.plainPort()));
+                plain = listen(new InetSocketAddress(address.getAddress(), network.plainPort()));
                 created[0].serve(new Acceptor(this, plain,
                         new TransportStack(network.proxyProtocol(), network.trustedProxies(), null), Clock.SYSTEM));
                 plainAddress = (InetSocketAddress) plain.getLocalAddress();
@@ -180,10 +186,23 @@ public final class ServerEngine {
      * Idempotent; returns when the loop threads have ended.
      */
     public void stop(Duration timeout) {
-        stop(timeout, CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
+        stopWith(timeout, CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
     }
 
-    private synchronized void stop(Duration timeout, int code, String reason) {
+    /**
+     * Stops like {@link #stop(Duration)}, closing open connections with {@code code} and {@code reason}.
+     *
+     * @throws IllegalArgumentException if the code may not be sent or the reason is too long
+     */
+    public void stop(Duration timeout, int code, String reason) {
+        if (!CloseStatus.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        FrameEncoder.checkClose(code, reason);
+        stopWith(timeout, code, reason);
+    }
+
+    private synchronized void stopWith(Duration timeout, int code, String reason) {
         Objects.requireNonNull(timeout, "timeout");
         if (lifecycle != Lifecycle.RUNNING) {
             lifecycle = Lifecycle.STOPPED;
@@ -265,7 +284,7 @@ public final class ServerEngine {
         }
         Runnable stopAll = () -> {
             try {
-                stop(FAILURE_STOP_TIMEOUT, CloseCodes.INTERNAL_ERROR, FAILURE_REASON);
+                stopWith(FAILURE_STOP_TIMEOUT, CloseCodes.INTERNAL_ERROR, FAILURE_REASON);
             } finally {
                 Consumer<Throwable> handler = config.failureHandler();
                 if (handler != null) {

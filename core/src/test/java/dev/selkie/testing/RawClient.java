@@ -64,6 +64,15 @@ public final class RawClient implements Closeable {
         this(plainSocket(port, readTimeoutMillis, receiveBuffer));
     }
 
+    /** A client of {@code address} (e.g. {@code [::1]:port}), connected, not yet upgraded. */
+    public static RawClient to(InetSocketAddress address) throws IOException {
+        Socket s = new Socket();
+        s.setTcpNoDelay(true);
+        s.connect(address, 10_000);
+        s.setSoTimeout(10_000);
+        return new RawClient(s);
+    }
+
     private RawClient(Socket connected) throws IOException {
         socket = connected;
         in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
