@@ -1,25 +1,30 @@
 package dev.selkie;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a {@link HandshakeInterceptor} decided about an upgrade request. Immutable: a decision that
- * is the same for many requests (say, accept with one attachment per endpoint) can be made once and
- * returned every time, which saves an allocation per handshake.
+ * What a {@link HandshakeInterceptor} decided about an upgrade request. Immutable: every {@code
+ * with} method returns a copy, so a decision that is the same for many requests can be made once
+ * and returned every time, which saves an allocation per handshake.
+ *
+ * <pre>{@code
+ * return HandshakeDecision.accept().with(USER, user).withSubprotocol("chat.v2");
+ * }</pre>
  */
 public final class HandshakeDecision {
-    private static final HandshakeDecision ACCEPT = new HandshakeDecision(null, null, null, null);
+    private static final HandshakeDecision ACCEPT = new HandshakeDecision(Map.of(), null, null, null);
 
-    private final Object attachment;
+    private final Map<AttributeKey<?>, Object> attributes;
     private final String subprotocol;
     private final HttpResponse rejection;
     private final Map<String, String> extraHeaders;
 
-    private HandshakeDecision(Object attachment, String subprotocol, HttpResponse rejection,
+    private HandshakeDecision(Map<AttributeKey<?>, Object> attributes, String subprotocol, HttpResponse rejection,
                               Map<String, String> extraHeaders) {
-        this.attachment = attachment;
+        this.attributes = attributes;
         this.subprotocol = subprotocol;
         this.rejection = rejection;
         this.extraHeaders = extraHeaders == null ? Map.of() : Map.copyOf(extraHeaders);
@@ -30,20 +35,6 @@ public final class HandshakeDecision {
         return ACCEPT;
     }
 
-    /** Accept and attach an object to the connection ({@link WebSocket#attachment()}). */
-    public static HandshakeDecision accept(Object attachment) {
-        return new HandshakeDecision(attachment, null, null, null);
-    }
-
-    /**
-     * Accept with a chosen subprotocol, which must be one the client offered (otherwise the
-     * handshake fails with 500, because answering a subprotocol the client did not offer breaks
-     * RFC 6455), and an optional attachment.
-     */
-    public static HandshakeDecision accept(Object attachment, String subprotocol) {
-        return new HandshakeDecision(attachment, Objects.requireNonNull(subprotocol, "subprotocol"), null, null);
-    }
-
     /** Reject with a status code and a plain-text body. */
     public static HandshakeDecision reject(int status, String body) {
         return reject(HttpResponse.text(status, body));
@@ -51,15 +42,40 @@ public final class HandshakeDecision {
 
     /** Reject with a full response. */
     public static HandshakeDecision reject(HttpResponse response) {
-        return new HandshakeDecision(null, null, Objects.requireNonNull(response, "response"), null);
+        return new HandshakeDecision(Map.of(), null, Objects.requireNonNull(response, "response"), null);
+    }
+
+    /**
+     * A copy of this accepting decision that puts {@code value} on the connection under {@code key},
+     * where the listener finds it ({@link WebSocket#attribute(AttributeKey)}) from {@code onOpen} on.
+     */
+    public <T> HandshakeDecision with(AttributeKey<T> key, T value) {
+        requireAccepting();
+        Map<AttributeKey<?>, Object> more = new java.util.LinkedHashMap<>(attributes);
+        more.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return new HandshakeDecision(Collections.unmodifiableMap(more), subprotocol, null, extraHeaders);
+    }
+
+    /**
+     * A copy of this accepting decision with a chosen subprotocol, which must be one the client
+     * offered (otherwise the handshake fails with 500, because answering a subprotocol the client
+     * did not offer breaks RFC 6455).
+     */
+    public HandshakeDecision withSubprotocol(String subprotocol) {
+        requireAccepting();
+        return new HandshakeDecision(attributes, Objects.requireNonNull(subprotocol, "subprotocol"), null, extraHeaders);
     }
 
     /** A copy of this accepting decision that also sends these headers (e.g. {@code Set-Cookie}). */
     public HandshakeDecision withHeaders(Map<String, String> headers) {
+        requireAccepting();
+        return new HandshakeDecision(attributes, subprotocol, null, headers);
+    }
+
+    private void requireAccepting() {
         if (rejection != null) {
-            throw new IllegalStateException("a rejection carries its headers in its HttpResponse");
+            throw new IllegalStateException("a rejection carries its headers in its HttpResponse and opens no connection");
         }
-        return new HandshakeDecision(attachment, subprotocol, null, headers);
     }
 
     /** Whether the upgrade is accepted. */
@@ -67,9 +83,16 @@ public final class HandshakeDecision {
         return rejection == null;
     }
 
-    /** The attachment, if any. */
-    public Optional<Object> attachment() {
-        return Optional.ofNullable(attachment);
+    /** The value put under {@code key} by {@link #with}, if any. */
+    public <T> Optional<T> attribute(AttributeKey<T> key) {
+        @SuppressWarnings("unchecked") // with() stored a T under a key of T
+        T value = (T) attributes.get(key);
+        return Optional.ofNullable(value);
+    }
+
+    /** Every attribute put by {@link #with}, unmodifiable, in the order put. */
+    public Map<AttributeKey<?>, Object> attributes() {
+        return attributes;
     }
 
     /** The subprotocol the interceptor chose, if it chose one. */

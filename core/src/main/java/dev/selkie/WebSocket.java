@@ -9,6 +9,8 @@ import java.util.Set;
  * One WebSocket connection. Every method is thread-safe and non-blocking: sends are encoded on the
  * calling thread, queued, and written by the connection's event loop. Messages sent by one thread
  * arrive in the order sent.
+ *
+ * <p>Across the API no method returns null: a value that may be absent is an {@link Optional}.
  */
 public interface WebSocket {
     /** Queues a text message. */
@@ -82,11 +84,19 @@ public interface WebSocket {
     /** The negotiated subprotocol, if any. */
     Optional<String> subprotocol();
 
-    /** The object the {@link HandshakeInterceptor} attached, or the one set later; may be null. */
-    <T> T attachment();
+    /**
+     * The value stored under {@code key} on this connection: put by the {@link HandshakeInterceptor}
+     * ({@link HandshakeDecision#with}) or by {@link #attribute(AttributeKey, Object)}. Any thread.
+     */
+    <T> Optional<T> attribute(AttributeKey<T> key);
 
-    /** Replaces the attachment. */
-    void attachment(Object attachment);
+    /**
+     * Stores {@code value} under {@code key} on this connection, or removes the key if {@code value}
+     * is null; any thread. The state lives as long as this object.
+     *
+     * @return the value stored before, if any
+     */
+    <T> Optional<T> attribute(AttributeKey<T> key, T value);
 
     /**
      * Subscribes this connection to a topic (see {@link WebSocketServer#publish(String, String)}).

@@ -5,6 +5,7 @@ import dev.selkie.protocol.PerMessageDeflateNegotiator;
 import dev.selkie.server.NetworkConfig;
 import dev.selkie.server.ServerConfig;
 import dev.selkie.server.TrustedProxies;
+import dev.selkie.server.Routes;
 import dev.selkie.server.ServerEngine;
 import dev.selkie.server.SharedMessage;
 import java.io.IOException;
@@ -275,6 +276,7 @@ public final class WebSocketServer implements AutoCloseable {
         private boolean proxyProtocol;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private TopicListener topicListener;
+        private final java.util.Map<String, Endpoint> routes = new java.util.LinkedHashMap<>();
 
         private Builder() {
         }
@@ -310,13 +312,43 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** The listener that receives every connection's events. Required. */
+        /**
+         * The listener for upgrade requests of any path no {@link #route} matches. Either this or
+         * at least one route is required; without it, a path no route matches gets 404.
+         */
         public Builder listener(WebSocketListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** Decides about upgrade requests; default accepts all. */
+        /** Serves upgrade requests for {@code path} with {@code listener}: {@link #route(String, Endpoint)}. */
+        public Builder route(String path, WebSocketListener listener) {
+            return route(path, Endpoint.of(listener));
+        }
+
+        /**
+         * Serves upgrade requests for {@code path} with {@code endpoint} (its listener, and its own
+         * interceptor, subprotocols and largest message where it sets them). {@code path} is an exact
+         * path ({@code /chat}) or a prefix ending in {@code /*} ({@code /rooms/*} serves {@code
+         * /rooms} and every path under {@code /rooms/}; {@code /*} every path). Paths are compared
+         * as received, without the query and without decoding; an exact path wins over a prefix, a
+         * longer prefix over a shorter one, and any route over the {@link #listener} fallback. An
+         * upgrade request no route (and no fallback) serves is answered 404. Plain HTTP requests go
+         * to the {@link #httpHandler} whatever their path.
+         *
+         * @throws IllegalArgumentException if the path is malformed or already routed
+         */
+        public Builder route(String path, Endpoint endpoint) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (routes.containsKey(path)) {
+                throw new IllegalArgumentException("route registered twice: " + path);
+            }
+            routes.put(path, endpoint);
+            return this;
+        }
+
+        /** Decides about upgrade requests (of every endpoint without an interceptor of its own); default accepts all. */
         public Builder handshakeInterceptor(HandshakeInterceptor interceptor) {
             this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
             return this;
@@ -330,7 +362,7 @@ public final class WebSocketServer implements AutoCloseable {
 
         /**
          * Supported subprotocols in order of preference; the server picks the first one the client
-         * offered. Default none.
+         * offered (for every endpoint without a list of its own). Default none.
          */
         public Builder subprotocols(String... names) {
             subprotocols.clear();
@@ -338,7 +370,7 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Largest incoming message in bytes; larger ones close the connection with 1009. Default 1 MiB. */
+        /** Largest incoming message in bytes (of every endpoint without a limit of its own); larger ones close the connection with 1009. Default 1 MiB. */
         public Builder maxMessageSize(int bytes) {
             this.maxMessageSize = positive(bytes, "maxMessageSize");
             return this;
@@ -558,11 +590,12 @@ public final class WebSocketServer implements AutoCloseable {
 
         /** Builds the server (not started). */
         public WebSocketServer build() {
-            if (listener == null) {
-                throw new IllegalStateException("listener is required");
+            if (listener == null && routes.isEmpty()) {
+                throw new IllegalStateException("a listener or a route is required");
             }
+            Routes resolved = routes();
             long limit = sendQueueLimit > 0 ? sendQueueLimit
-                    : Math.max(4L << 20, 2L * maxMessageSize + 1024);
+                    : Math.max(4L << 20, 2L * resolved.largestMessageSize() + 1024);
             if (highWaterMark > limit) {
                 throw new IllegalStateException("high-water mark above sendQueueLimit");
             }
@@ -571,8 +604,20 @@ public final class WebSocketServer implements AutoCloseable {
                     outgoingFragmentSize, highWaterMark, lowWaterMark, limit, slowConsumerPolicy,
                     handshakeTimeout, idleTimeout, closeTimeout, pingInterval, pongTimeout, executor, loops,
                     backlog, tcpNoDelay, failureHandler, extensions(),
-                    new NetworkConfig(tls, plainPort, proxyProtocol, trustedProxies), topicListener);
+                    new NetworkConfig(tls, plainPort, proxyProtocol, trustedProxies), topicListener, resolved);
             return new WebSocketServer(config);
+        }
+
+        /** Every endpoint with the server's settings where it has none of its own. */
+        private Routes routes() {
+            List<Routes.Route> resolved = new ArrayList<>();
+            routes.forEach((path, endpoint) -> resolved.add(new Routes.Route(path, endpoint.listener(),
+                    endpoint.interceptor() != null ? endpoint.interceptor() : interceptor,
+                    endpoint.subprotocols() != null ? endpoint.subprotocols() : subprotocols,
+                    endpoint.maxMessageSize() > 0 ? endpoint.maxMessageSize() : maxMessageSize)));
+            Routes.Route fallback = listener == null ? null
+                    : new Routes.Route("/*", listener, interceptor, subprotocols, maxMessageSize);
+            return Routes.of(resolved, fallback);
         }
 
         private List<ExtensionNegotiator> extensions() {

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.AttributeKey;
 import dev.selkie.protocol.Extension;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -13,11 +14,13 @@ sealed interface HandshakeOutcome {
      * @param request the upgrade request, kept for {@code WebSocket.request()}
      * @param subprotocol the chosen subprotocol, or null
      * @param extensions the negotiated extensions (maybe empty)
-     * @param attachment what the interceptor attached, or null
+     * @param route the endpoint that serves it
+     * @param attributes the state the interceptor put on the connection (maybe empty)
      * @param extraHeaders headers the interceptor added to the 101
      * @param early bytes that came after the head while the interceptor decided (flipped), or null
      */
-    record Upgrade(RequestView request, String subprotocol, List<Extension> extensions, Object attachment,
+    record Upgrade(RequestView request, Routes.Route route, String subprotocol, List<Extension> extensions,
+                   Map<AttributeKey<?>, Object> attributes,
                    Map<String, String> extraHeaders, ByteBuffer early) implements HandshakeOutcome {
     }
 

@@ -216,8 +216,8 @@ final class HandshakeStage {
         }
         step = Step.DONE;
         if (outcome instanceof HandshakeOutcome.Upgrade upgrade && pendingInput != null) {
-            outcome = new HandshakeOutcome.Upgrade(upgrade.request(), upgrade.subprotocol(), upgrade.extensions(),
-                    upgrade.attachment(), upgrade.extraHeaders(), pendingInput.flip());
+            outcome = new HandshakeOutcome.Upgrade(upgrade.request(), upgrade.route(), upgrade.subprotocol(),
+                    upgrade.extensions(), upgrade.attributes(), upgrade.extraHeaders(), pendingInput.flip());
         }
         pendingInput = null;
         host.handshakeDone(outcome);

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Every setting of a server, validated by {@code WebSocketServer.Builder}. Durations of zero mean
- * "off" where the builder documents it; a null executor, failure handler or topic listener means none.
+ * "off" where the builder documents it; {@code listener}, {@code interceptor}, {@code subprotocols}
+ * and {@code maxMessageSize} are the server's, which {@code routes} resolved per endpoint; a null executor, failure handler or topic listener means none.
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -43,7 +44,8 @@ public record ServerConfig(
         Consumer<Throwable> failureHandler,
         List<ExtensionNegotiator> extensions,
         NetworkConfig network,
-        TopicListener topicListener) {
+        TopicListener topicListener,
+        Routes routes) {
 
     /** Copies the lists. */
     public ServerConfig {
@@ -51,6 +53,9 @@ public record ServerConfig(
         extensions = List.copyOf(extensions);
         if (network == null) {
             network = NetworkConfig.PLAIN;
+        }
+        if (routes == null) { // one endpoint for every path: the listener, interceptor and subprotocols given
+            routes = Routes.only(new Routes.Route("/*", listener, interceptor, subprotocols, maxMessageSize));
         }
     }
 
@@ -60,7 +65,7 @@ public record ServerConfig(
                 maxHandshakeSize, maxHttpBodySize, maxConnections, outgoingFragmentSize, highWaterMark,
                 lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
                 pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, supported, network,
-                topicListener);
+                topicListener, routes);
     }
 
     /** This configuration with another network setup. */
@@ -69,6 +74,6 @@ public record ServerConfig(
                 maxHandshakeSize, maxHttpBodySize, maxConnections, outgoingFragmentSize, highWaterMark,
                 lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
                 pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, extensions, other,
-                topicListener);
+                topicListener, routes);
     }
 }

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.AttributeKey;
 import dev.selkie.CloseCodes;
 import dev.selkie.HttpRequest;
 import dev.selkie.PreparedMessage;
@@ -46,7 +47,8 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     private final String subprotocol;
     private final List<Extension> extensions;
     private final ListenerCalls calls;
-    private volatile Object attachment;
+    private final Routes.Route route;
+    private final Attributes attributes;
     /** Made at the first frame or close: an idle session has none. */
     private WebSocketProtocol protocol;
     /** Made at the first timer. */
@@ -65,8 +67,9 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
         this.request = upgrade.request();
         this.subprotocol = upgrade.subprotocol();
         this.extensions = upgrade.extensions();
-        this.attachment = upgrade.attachment();
-        this.calls = new ListenerCalls(config.listener(), this, loop, this);
+        this.route = upgrade.route();
+        this.attributes = new Attributes(upgrade.attributes());
+        this.calls = new ListenerCalls(route.listener(), this, loop, this);
     }
 
     Connection connection() {
@@ -97,7 +100,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
 
     private WebSocketProtocol protocol() {
         if (protocol == null) {
-            protocol = new WebSocketProtocol(Role.SERVER, config.maxMessageSize(), extensions, this);
+            protocol = new WebSocketProtocol(Role.SERVER, route.maxMessageSize(), extensions, this);
             if (!extensions.isEmpty()) {
                 protocol.decodeBudget(DECODE_BUDGET);
             }
@@ -417,14 +420,17 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public <T> T attachment() {
-        return (T) attachment;
+    public <T> Optional<T> attribute(AttributeKey<T> key) {
+        @SuppressWarnings("unchecked") // only attribute(key, T) and HandshakeDecision.with(key, T) store values
+        T value = (T) attributes.get(Objects.requireNonNull(key, "key"));
+        return Optional.ofNullable(value);
     }
 
     @Override
-    public void attachment(Object attachment) {
-        this.attachment = attachment;
+    public <T> Optional<T> attribute(AttributeKey<T> key, T value) {
+        @SuppressWarnings("unchecked") // as above
+        T previous = (T) attributes.put(Objects.requireNonNull(key, "key"), value);
+        return Optional.ofNullable(previous);
     }
 
     @Override

@@ -24,13 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The decision about a valid upgrade request: the handshake interceptor (synchronous or not), the
+ * The decision about a valid upgrade request: the endpoint its path routes to (404 if none), that
+ * endpoint's handshake interceptor (synchronous or not), the
  * subprotocol (the interceptor's choice, which the client must have offered, or the first of the
  * server's list the client offered) and the extensions (the first acceptable offer of each the
  * server supports). Loop thread only; an asynchronous decision is carried back to the loop.
  */
 final class UpgradeNegotiation {
     private static final Logger log = LoggerFactory.getLogger(UpgradeNegotiation.class);
+
+    private static final byte[] NOT_FOUND = "no WebSocket endpoint at this path\n".getBytes(StandardCharsets.UTF_8);
 
     private final ServerConfig config;
     private final EventLoop loop;
@@ -49,9 +52,16 @@ final class UpgradeNegotiation {
     boolean decide(RequestHead head, InetSocketAddress remoteAddress, HandshakeStage.Peer peer,
                    Consumer<HandshakeOutcome> decided) {
         RequestView request = new RequestView(head, remoteAddress, peer, null, Handshake.offeredSubprotocols(head));
-        HandshakeInterceptor interceptor = config.interceptor();
+        Routes.Route route = config.routes().match(request.path());
+        if (route == null) {
+            log.debug("no endpoint for {}", request);
+            decided.accept(new HandshakeOutcome.Respond(HttpResponses.response(404, Map.of(),
+                    NOT_FOUND.clone()), "404"));
+            return false;
+        }
+        HandshakeInterceptor interceptor = route.interceptor();
         if (interceptor == HandshakeInterceptor.acceptAll()) {
-            decided.accept(outcome(request, HandshakeDecision.accept(), null));
+            decided.accept(outcome(request, route, HandshakeDecision.accept(), null));
             return false;
         }
         if (interceptor instanceof SyncInterceptor sync) {
@@ -62,7 +72,7 @@ final class UpgradeNegotiation {
                 decided.accept(failed(request, e));
                 return false;
             }
-            decided.accept(outcome(request, decision, null));
+            decided.accept(outcome(request, route, decision, null));
             return false;
         }
         CompletionStage<HandshakeDecision> stage;
@@ -74,30 +84,32 @@ final class UpgradeNegotiation {
         }
         if (stage instanceof CompletableFuture<HandshakeDecision> future
                 && future.getClass() == CompletableFuture.class && future.isDone()) {
-            decided.accept(completed(request, future)); // a synchronous decision: no callback to allocate and run
+            decided.accept(completed(request, route, future)); // a synchronous decision: no callback to allocate and run
             return false;
         }
         stage.whenComplete((decision, error) -> {
             if (loop.inLoop()) {
-                decided.accept(outcome(request, decision, error));
+                decided.accept(outcome(request, route, decision, error));
             } else {
-                loop.execute(() -> decided.accept(outcome(request, decision, error)));
+                loop.execute(() -> decided.accept(outcome(request, route, decision, error)));
             }
         });
         return true;
     }
 
-    private HandshakeOutcome completed(RequestView request, CompletableFuture<HandshakeDecision> done) {
+    private HandshakeOutcome completed(RequestView request, Routes.Route route,
+                                       CompletableFuture<HandshakeDecision> done) {
         try {
-            return outcome(request, done.join(), null);
+            return outcome(request, route, done.join(), null);
         } catch (CompletionException e) {
-            return outcome(request, null, e.getCause() != null ? e.getCause() : e);
+            return outcome(request, route, null, e.getCause() != null ? e.getCause() : e);
         } catch (CancellationException e) {
-            return outcome(request, null, e);
+            return outcome(request, route, null, e);
         }
     }
 
-    private HandshakeOutcome outcome(RequestView request, HandshakeDecision decision, Throwable error) {
+    private HandshakeOutcome outcome(RequestView request, Routes.Route route, HandshakeDecision decision,
+                                     Throwable error) {
         if (error != null || decision == null) {
             return failed(request, error != null ? error : new NullPointerException("interceptor completed with null"));
         }
@@ -113,9 +125,9 @@ final class UpgradeNegotiation {
                     "interceptor chose subprotocol '" + chosen + "' that the client did not offer"));
         }
         if (chosen == null) {
-            chosen = Handshake.selectSubprotocol(config.subprotocols(), request.offeredSubprotocols());
+            chosen = Handshake.selectSubprotocol(route.subprotocols(), request.offeredSubprotocols());
         }
-        return new HandshakeOutcome.Upgrade(request, chosen, extensions(request), decision.attachment().orElse(null),
+        return new HandshakeOutcome.Upgrade(request, route, chosen, extensions(request), decision.attributes(),
                 decision.extraHeaders(), null);
     }
 

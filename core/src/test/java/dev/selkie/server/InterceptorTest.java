@@ -23,8 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The asynchronous handshake interceptor: accept, reject, subprotocol, attachment, failures. */
+/** The asynchronous handshake interceptor: accept, reject, subprotocol, attributes, failures. */
 class InterceptorTest extends ServerTestSupport {
+    private static final dev.selkie.AttributeKey<String> NAME = dev.selkie.AttributeKey.of("name");
+
 
     @Test
     void asyncAcceptCompletedOnAnotherThreadOpensWithAttachmentAndEarlyFrames() throws Exception {
@@ -48,7 +50,7 @@ class InterceptorTest extends ServerTestSupport {
             assertEquals(java.util.List.of("a", "b"), seen.get().offeredSubprotocols());
             // completed on a thread that is not the event loop
             Thread completer = new Thread(() -> pending.get().complete(
-                    HandshakeDecision.accept("ann's session", "b").withHeaders(Map.of("Set-Cookie", "x=1"))));
+                    HandshakeDecision.accept().with(NAME, "ann's session").withSubprotocol("b").withHeaders(Map.of("Set-Cookie", "x=1"))));
             completer.start();
             completer.join();
             String head = client.readHead();
@@ -58,7 +60,7 @@ class InterceptorTest extends ServerTestSupport {
             assertEquals("early", client.readFrame().text());
         }
         await().until(() -> recorder.opened.size() == 1);
-        assertEquals("ann's session", recorder.opened.get(0).<String>attachment());
+        assertEquals("ann's session", recorder.opened.get(0).attribute(NAME).orElseThrow());
         assertEquals("b", recorder.opened.get(0).subprotocol().orElseThrow());
     }
 
@@ -95,7 +97,7 @@ class InterceptorTest extends ServerTestSupport {
             throw new IllegalStateException("interceptor bug");
         });
         assert500(request -> CompletableFuture.failedFuture(new IllegalStateException("lookup failed")));
-        assert500(HandshakeInterceptor.sync(request -> HandshakeDecision.accept(null, "not-offered")));
+        assert500(HandshakeInterceptor.sync(request -> HandshakeDecision.accept().withSubprotocol("not-offered")));
         assert500(request -> {
             CompletableFuture<HandshakeDecision> cancelled = new CompletableFuture<>();
             cancelled.cancel(false);
@@ -107,11 +109,11 @@ class InterceptorTest extends ServerTestSupport {
     @Test
     void synchronousDecisionsOfEveryStageKindOpenWithTheirAttachment() throws Exception {
         List<HandshakeInterceptor> interceptors = List.of(
-                request -> CompletableFuture.completedFuture(HandshakeDecision.accept("future")),
-                request -> CompletableFuture.completedStage(HandshakeDecision.accept("stage")),
+                request -> CompletableFuture.completedFuture(HandshakeDecision.accept().with(NAME, "future")),
+                request -> CompletableFuture.completedStage(HandshakeDecision.accept().with(NAME, "stage")),
                 request -> new CompletableFuture<HandshakeDecision>() { // a subclass: taken the general way
                     {
-                        complete(HandshakeDecision.accept("subclass"));
+                        complete(HandshakeDecision.accept().with(NAME, "subclass"));
                     }
                 });
         for (HandshakeInterceptor interceptor : interceptors) {
@@ -122,9 +124,9 @@ class InterceptorTest extends ServerTestSupport {
                 assertEquals("x", client.readFrame().text());
             }
             await().until(() -> recorder.opened.size() == 1);
-            String expected = interceptor.intercept(null).toCompletableFuture().join().attachment().orElseThrow()
+            String expected = interceptor.intercept(null).toCompletableFuture().join().attribute(NAME).orElseThrow()
                     .toString();
-            assertEquals(expected, recorder.opened.get(0).<String>attachment());
+            assertEquals(expected, recorder.opened.get(0).attribute(NAME).orElseThrow());
         }
     }
 
@@ -144,7 +146,7 @@ class InterceptorTest extends ServerTestSupport {
         CompletableFuture<HandshakeDecision> slow = new CompletableFuture<>();
         WebSocketServer server = start(builder().listener(recorder).handshakeInterceptor(request ->
                 request.path().equals("/slow") ? slow : CompletableFuture.completedFuture(
-                        HandshakeDecision.accept(request.path()))));
+                        HandshakeDecision.accept().with(NAME, request.path()))));
         String slowKey = "AAAAAAAAAAAAAAAAAAAAAA==";
         try (RawClient waiting = new RawClient(server.port())) {
             waiting.write(RawClient.upgradeRequest("/slow").replace(RawClient.KEY, slowKey));
@@ -159,7 +161,7 @@ class InterceptorTest extends ServerTestSupport {
                     assertEquals("q" + i, quick.readFrame().text());
                 }
             }
-            slow.complete(HandshakeDecision.accept("slow one"));
+            slow.complete(HandshakeDecision.accept().with(NAME, "slow one"));
             String head = waiting.readHead();
             assertTrue(head.startsWith("HTTP/1.1 101"), head);
             assertTrue(head.contains("Sec-WebSocket-Accept: " + Handshake.acceptKey(slowKey) + "\r\n"), head);
@@ -167,12 +169,12 @@ class InterceptorTest extends ServerTestSupport {
             assertEquals("s", waiting.readFrame().text());
         }
         await().until(() -> recorder.opened.size() == 6);
-        WebSocket slowOne = recorder.opened.stream().filter(ws -> "slow one".equals(ws.attachment())).findFirst()
+        WebSocket slowOne = recorder.opened.stream().filter(ws -> "slow one".equals(ws.attribute(NAME).orElse(null))).findFirst()
                 .orElseThrow();
         assertEquals("/slow", slowOne.request().path());
         for (WebSocket ws : recorder.opened) {
             if (ws != slowOne) {
-                assertEquals(ws.request().path(), ws.<String>attachment());
+                assertEquals(ws.request().path(), ws.attribute(NAME).orElseThrow());
             }
         }
     }

@@ -2,8 +2,6 @@ package dev.selkie.demo;
 
 import ch.qos.logback.classic.Level;
 import dev.selkie.Compression;
-import dev.selkie.HandshakeDecision;
-import dev.selkie.HandshakeInterceptor;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
@@ -30,8 +28,6 @@ final class BenchServerCommand implements Callable<Integer> {
     /** The topic every {@code /chat} connection joins. */
     static final String CHAT_TOPIC = "chat";
     /** Decisions are immutable: one per endpoint serves every handshake. */
-    private static final HandshakeDecision ACCEPT_ECHO = HandshakeDecision.accept(Endpoint.ECHO);
-    private static final HandshakeDecision ACCEPT_CHAT = HandshakeDecision.accept(Endpoint.CHAT);
 
     @Spec
     private CommandSpec spec;
@@ -119,7 +115,7 @@ final class BenchServerCommand implements Callable<Integer> {
     /** The bench server, not started; {@code plainPort} -1 for none (it needs {@code tls}). */
     static WebSocketServer build(String host, int port, int loops, int backlog, Compression compression,
                                  dev.selkie.Tls tls, int plainPort) {
-        BenchListener listener = new BenchListener();
+        ChatRelay chat = new ChatRelay();
         WebSocketServer.Builder builder = WebSocketServer.builder();
         if (tls != null) {
             builder.tls(tls);
@@ -127,59 +123,50 @@ final class BenchServerCommand implements Callable<Integer> {
         if (plainPort != -1) {
             builder.plainPort(plainPort);
         }
-        listener.server = builder
+        chat.server = builder
                 .host(host)
                 .port(port)
                 .loops(loops)
                 .backlog(backlog)
                 .tcpNoDelay(true)
                 .compression(compression)
-                .handshakeInterceptor(HandshakeInterceptor.sync(request -> {
-                    switch (request.path()) {
-                        case "/echo":
-                            return ACCEPT_ECHO;
-                        case "/chat":
-                            return ACCEPT_CHAT;
-                        default:
-                            return HandshakeDecision.reject(404, "Use /echo or /chat\n");
-                    }
-                }))
-                .listener(listener)
+                .route("/echo", new Echo())
+                .route("/chat", chat)
                 .build();
-        return listener.server;
+        return chat.server;
     }
 
-    /** Echo on {@code /echo}, relay to the topic on {@code /chat}. */
-    private static final class BenchListener implements WebSocketListener {
+    /** {@code /echo}: every message straight back. */
+    private static final class Echo implements WebSocketListener {
+        @Override
+        public void onText(WebSocket ws, String text) {
+            ws.send(text);
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            ws.send(data);
+        }
+    }
+
+    /** {@code /chat}: every message published to the one topic all its connections subscribe to. */
+    private static final class ChatRelay implements WebSocketListener {
         /** Set before the server starts, read only by its loops afterwards. */
         private WebSocketServer server;
 
         @Override
         public void onOpen(WebSocket ws) {
-            if (ws.attachment() == Endpoint.CHAT) {
-                ws.subscribe(CHAT_TOPIC);
-            }
+            ws.subscribe(CHAT_TOPIC);
         }
 
         @Override
         public void onText(WebSocket ws, String text) {
-            if (ws.attachment() == Endpoint.CHAT) {
-                server.publish(CHAT_TOPIC, text);
-            } else {
-                ws.send(text);
-            }
+            server.publish(CHAT_TOPIC, text);
         }
 
         @Override
         public void onBinary(WebSocket ws, ByteBuffer data) {
-            if (ws.attachment() == Endpoint.CHAT) {
-                server.publish(CHAT_TOPIC, data);
-            } else {
-                ws.send(data);
-            }
+            server.publish(CHAT_TOPIC, data);
         }
     }
-
-    /** Which endpoint a connection was opened on (its attachment). */
-    enum Endpoint { ECHO, CHAT }
 }

@@ -2,6 +2,8 @@ package dev.selkie.demo.chat;
 
 import dev.selkie.Compression;
 import dev.selkie.Tls;
+import dev.selkie.AttributeKey;
+import dev.selkie.Endpoint;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpRequest;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /users?room=..} (who is in a room), and {@code POST /notify} (a text body announced to
  * every connected user).
  *
- * <p>Showcases the listener API, attachments ({@link ChatSession}), rooms as topics ({@link
+ * <p>Showcases the listener API, routing, typed per-connection state ({@link ChatSession}), rooms as topics ({@link
  * WebSocket#subscribe}, {@link WebSocketServer#publish}), and the handshake interceptor: Origin check,
  * name and room validation, and 409 when the name is taken in the room, all before the upgrade.
  */
@@ -75,9 +77,9 @@ public final class ChatServer {
                 .maxHttpBodySize(4 << 10)
                 .pingInterval(Duration.ofSeconds(30), Duration.ofSeconds(10))
                 .compression(compression)
-                .handshakeInterceptor(HandshakeInterceptor.sync(this::decide))
+
                 .httpHandler(this::http)
-                .listener(new Listener())
+                .route("/ws", Endpoint.of(new Listener()).withInterceptor(HandshakeInterceptor.sync(this::decide)))
                 .build();
         this.origins = new OriginPolicy(host, server::port, extraOrigins, tls != null);
     }
@@ -107,9 +109,6 @@ public final class ChatServer {
     }
 
     private HandshakeDecision decide(HttpRequest request) {
-        if (!request.path().equals("/ws")) {
-            return HandshakeDecision.reject(404, "The chat WebSocket is at /ws?name=NAME&room=ROOM\n");
-        }
         if (!origins.allows(request.origin())) {
             log.info("Refused a chat connection from {}: origin {} not allowed", request.remoteAddress(),
                     request.origin().orElse(""));
@@ -127,7 +126,7 @@ public final class ChatServer {
         if (!rooms.reserve(room, name)) {
             return HandshakeDecision.reject(409, "The name '" + name + "' is already taken in room '" + room + "'\n");
         }
-        return HandshakeDecision.accept(new ChatSession(name, room));
+        return HandshakeDecision.accept().with(SESSION, new ChatSession(name, room));
     }
 
     private HttpResponse http(HttpRequest request) {
@@ -184,14 +183,16 @@ public final class ChatServer {
         return HttpResponse.text(202, "Announced to " + users + " user" + (users == 1 ? "" : "s") + "\n");
     }
 
-    /** What the interceptor attached to a chat connection. */
+    /** Who a chat connection is and where: put on it by the handshake interceptor. */
     record ChatSession(String name, String room) {
     }
+
+    private static final AttributeKey<ChatSession> SESSION = AttributeKey.of("chat session");
 
     private final class Listener implements WebSocketListener {
         @Override
         public void onOpen(WebSocket ws) {
-            ChatSession s = ws.attachment();
+            ChatSession s = ws.attribute(SESSION).orElseThrow();
             boolean joined = rooms.bind(s.room(), s.name(), ws, users -> {
                 ws.subscribe(topic(s.room()));
                 ws.send(ChatProtocol.welcome(s.name(), s.room(), users));
@@ -206,7 +207,7 @@ public final class ChatServer {
 
         @Override
         public void onText(WebSocket ws, String text) {
-            ChatSession s = ws.attachment();
+            ChatSession s = ws.attribute(SESSION).orElseThrow();
             String chat;
             try {
                 chat = ChatProtocol.parseClientMessage(text);
@@ -224,7 +225,7 @@ public final class ChatServer {
 
         @Override
         public void onClose(WebSocket ws, int code, String reason, boolean remote) {
-            ChatSession s = ws.attachment();
+            ChatSession s = ws.attribute(SESSION).orElse(null);
             if (s == null) {
                 return;
             }

@@ -61,21 +61,11 @@ public final class StatsServer {
         this.server = builder
                 .host(host)
                 .port(port)
-                .handshakeInterceptor(HandshakeInterceptor.sync(request -> {
-                    if (!origins().allows(request.origin())) {
-                        return HandshakeDecision.reject(403, "Origin not allowed\n");
-                    }
-                    switch (request.path()) {
-                        case "/ws":
-                            return HandshakeDecision.accept(Endpoint.DASHBOARD);
-                        case "/echo":
-                            return HandshakeDecision.accept(Endpoint.ECHO);
-                        default:
-                            return HandshakeDecision.reject(404, "Use /ws (dashboard) or /echo\n");
-                    }
-                }))
+                .handshakeInterceptor(HandshakeInterceptor.sync(request -> origins().allows(request.origin())
+                        ? HandshakeDecision.accept() : HandshakeDecision.reject(403, "Origin not allowed\n")))
                 .httpHandler(page::handle)
-                .listener(new Listener())
+                .route("/ws", new Dashboard())
+                .route("/echo", new Echo())
                 .build();
         this.origins = new OriginPolicy(host, server::port, List.of(), tls != null);
         this.sampler = new StatsSampler(server::metrics, System::nanoTime, System::currentTimeMillis);
@@ -120,40 +110,34 @@ public final class StatsServer {
         }
     }
 
-    private enum Endpoint { DASHBOARD, ECHO }
-
-    private final class Listener implements WebSocketListener {
+    /** {@code /ws}: the dashboard, subscribed to the samples. */
+    private final class Dashboard implements WebSocketListener {
         @Override
         public void onOpen(WebSocket ws) {
-            if (ws.attachment() == Endpoint.DASHBOARD) {
-                ws.subscribe(TOPIC);
-                String sample = latest;
-                if (sample != null) {
-                    ws.send(sample);
-                }
-                log.info("Dashboard opened from {}", ws.remoteAddress());
+            ws.subscribe(TOPIC);
+            String sample = latest;
+            if (sample != null) {
+                ws.send(sample);
             }
-        }
-
-        @Override
-        public void onText(WebSocket ws, String text) {
-            if (ws.attachment() == Endpoint.ECHO) {
-                ws.send(text);
-            }
-        }
-
-        @Override
-        public void onBinary(WebSocket ws, ByteBuffer data) {
-            if (ws.attachment() == Endpoint.ECHO) {
-                ws.send(data);
-            }
+            log.info("Dashboard opened from {}", ws.remoteAddress());
         }
 
         @Override
         public void onClose(WebSocket ws, int code, String reason, boolean remote) {
-            if (ws.attachment() == Endpoint.DASHBOARD) {
-                log.info("Dashboard from {} closed ({})", ws.remoteAddress(), code);
-            }
+            log.info("Dashboard from {} closed ({})", ws.remoteAddress(), code);
+        }
+    }
+
+    /** {@code /echo}: echoes, for load that shows on the dashboard. */
+    private static final class Echo implements WebSocketListener {
+        @Override
+        public void onText(WebSocket ws, String text) {
+            ws.send(text);
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            ws.send(data);
         }
     }
 }

@@ -32,8 +32,8 @@ class ChatRoomsTest {
 
     @Test
     void boundUsersAreListedSortedAndReleasedUsersLeave() {
-        WebSocket bob = new NoSocket();
-        WebSocket alice = new NoSocket();
+        WebSocket bob = noSocket();
+        WebSocket alice = noSocket();
         List<List<String>> seen = new ArrayList<>();
         rooms.reserve("lobby", "bob");
         rooms.reserve("lobby", "alice");
@@ -51,11 +51,11 @@ class ChatRoomsTest {
 
     @Test
     void releaseByAnotherConnectionIsIgnored() {
-        WebSocket first = new NoSocket();
+        WebSocket first = noSocket();
         rooms.reserve("r", "ann");
         rooms.bind("r", "ann", first, users -> { });
         List<List<String>> seen = new ArrayList<>();
-        rooms.release("r", "ann", new NoSocket(), seen::add);
+        rooms.release("r", "ann", noSocket(), seen::add);
         assertTrue(seen.isEmpty());
         assertEquals(List.of("ann"), rooms.users("r"));
     }
@@ -63,7 +63,7 @@ class ChatRoomsTest {
     @Test
     void anOpenConnectionKeepsItsNameForever() {
         rooms.reserve("r", "ann");
-        rooms.bind("r", "ann", new NoSocket(), users -> { });
+        rooms.bind("r", "ann", noSocket(), users -> { });
         now.addAndGet(TTL * 10);
         assertFalse(rooms.reserve("r", "ann"));
     }
@@ -79,15 +79,15 @@ class ChatRoomsTest {
 
     @Test
     void bindFailsWithoutReservationOrTwice() {
-        assertFalse(rooms.bind("r", "ghost", new NoSocket(), users -> { }));
+        assertFalse(rooms.bind("r", "ghost", noSocket(), users -> { }));
         rooms.reserve("r", "ann");
-        assertTrue(rooms.bind("r", "ann", new NoSocket(), users -> { }));
-        assertFalse(rooms.bind("r", "ann", new NoSocket(), users -> { }));
+        assertTrue(rooms.bind("r", "ann", noSocket(), users -> { }));
+        assertFalse(rooms.bind("r", "ann", noSocket(), users -> { }));
     }
 
     @Test
     void emptyRoomsDisappear() {
-        WebSocket ws = new NoSocket();
+        WebSocket ws = noSocket();
         rooms.reserve("r", "ann");
         rooms.bind("r", "ann", ws, users -> { });
         rooms.release("r", "ann", ws, users -> assertEquals(List.of(), users));
@@ -95,23 +95,16 @@ class ChatRoomsTest {
         assertEquals(0, rooms.connectedUsers());
     }
 
-    /** A connection that is only an identity. */
-    private static final class NoSocket implements WebSocket {
-        @Override public SendResult send(String text) { throw new UnsupportedOperationException(); }
-        @Override public SendResult send(ByteBuffer data) { throw new UnsupportedOperationException(); }
-        @Override public SendResult send(byte[] data) { throw new UnsupportedOperationException(); }
-        @Override public SendResult ping() { throw new UnsupportedOperationException(); }
-        @Override public SendResult ping(ByteBuffer payload) { throw new UnsupportedOperationException(); }
-        @Override public void close() { throw new UnsupportedOperationException(); }
-        @Override public void close(int code, String reason) { throw new UnsupportedOperationException(); }
-        @Override public boolean isOpen() { return true; }
-        @Override public long bufferedAmount() { return 0; }
-        @Override public InetSocketAddress remoteAddress() { return new InetSocketAddress("127.0.0.1", 1); }
-        @Override public HttpRequest request() { throw new UnsupportedOperationException(); }
-        @Override public Optional<String> subprotocol() { return Optional.empty(); }
-        @Override public <T> T attachment() { return null; }
-        @Override public void attachment(Object attachment) { throw new UnsupportedOperationException(); }
-        @Override public void subscribe(String topic) { throw new UnsupportedOperationException(); }
-        @Override public void unsubscribe(String topic) { throw new UnsupportedOperationException(); }
+    /** A connection that is only an identity (a proxy: it keeps up with the interface as it grows). */
+    private static WebSocket noSocket() {
+        return (WebSocket) java.lang.reflect.Proxy.newProxyInstance(WebSocket.class.getClassLoader(),
+                new Class<?>[] {WebSocket.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "isOpen" -> true;
+                    case "remoteAddress" -> new InetSocketAddress("127.0.0.1", 1);
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "NoSocket@" + Integer.toHexString(System.identityHashCode(proxy));
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 }
