@@ -1,9 +1,9 @@
 package dev.selkie.server;
 
 import dev.selkie.protocol.Extension;
+import dev.selkie.protocol.HeaderFields;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 
 /** What the HTTP side of a connection came to ({@link HandshakeStage}); the connection acts on it. */
 sealed interface HandshakeOutcome {
@@ -18,7 +18,7 @@ sealed interface HandshakeOutcome {
      * @param early bytes that came after the head while the interceptor decided (flipped), or null
      */
     record Upgrade(RequestView request, String subprotocol, List<Extension> extensions, Object attachment,
-                   Map<String, String> extraHeaders, ByteBuffer early) implements HandshakeOutcome {
+                   HeaderFields extraHeaders, ByteBuffer early) implements HandshakeOutcome {
     }
 
     /**

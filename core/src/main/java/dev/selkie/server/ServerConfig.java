@@ -1,7 +1,7 @@
 package dev.selkie.server;
 
+import dev.selkie.AsyncHttpHandler;
 import dev.selkie.HandshakeInterceptor;
-import dev.selkie.HttpHandler;
 import dev.selkie.SlowConsumerPolicy;
 import dev.selkie.WebSocketListener;
 import dev.selkie.protocol.ExtensionNegotiator;
@@ -19,7 +19,7 @@ public record ServerConfig(
         InetSocketAddress address,
         WebSocketListener listener,
         HandshakeInterceptor interceptor,
-        HttpHandler httpHandler,
+        AsyncHttpHandler httpHandler,
         List<String> subprotocols,
         int maxMessageSize,
         int maxHandshakeSize,
