@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionStage;
  * that may be completed later on any thread; the response is carried to the connection's loop and
  * written there. Meanwhile the server reads nothing more from that connection and serves its other
  * connections as usual. The wait is bounded by the server's {@code handshakeTimeout}, counted from
- * the connection's accept: when it runs out the client gets {@code 503 Service Unavailable} (the
+ * the connection's accept (unbounded if that is off, {@code Duration.ZERO}): when it runs out the
+ * client gets {@code 503 Service Unavailable} (the
  * server could not produce the answer in time, a temporary condition; 504 would claim the server is
  * a gateway, which it cannot know). A stage completed exceptionally or with {@code null} gives
  * {@code 500} (logged at debug); a handler that throws, or returns a null stage, gives {@code 500}
