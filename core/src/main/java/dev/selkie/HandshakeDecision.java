@@ -1,6 +1,9 @@
 package dev.selkie;
 
+import dev.selkie.protocol.HeaderFields;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,8 +14,17 @@ import java.util.Optional;
  * and returned every time, which saves an allocation per handshake.
  *
  * <pre>{@code
- * return HandshakeDecision.accept().with(USER, user).withSubprotocol("chat.v2");
+ * return HandshakeDecision.accept().with(USER, user).withSubprotocol("chat.v2")
+ *         .withHeader("Set-Cookie", "a=1").withHeader("Set-Cookie", "b=2");
  * }</pre>
+ *
+ * <p>An accepting decision may carry headers for the 101 response ({@link #withHeader}, {@link
+ * #withHeaders}), checked when they are added by the rule of {@link HttpResponse}: the name an
+ * HTTP token, the value without CR, LF or another control character but tab and nothing above
+ * U+00FF. Headers the server writes itself in the 101 cannot be given: {@code Upgrade}, {@code
+ * Connection}, {@code Sec-WebSocket-Accept}, {@code Sec-WebSocket-Protocol} (choose it with {@link
+ * #withSubprotocol}), {@code Sec-WebSocket-Extensions}, {@code Content-Length} and {@code
+ * Transfer-Encoding}. Anything else throws {@link IllegalArgumentException}.
  */
 public final class HandshakeDecision {
     private static final HandshakeDecision ACCEPT = new HandshakeDecision(Map.of(), null, null, null);
@@ -20,14 +32,14 @@ public final class HandshakeDecision {
     private final Map<AttributeKey<?>, Object> attributes;
     private final String subprotocol;
     private final HttpResponse rejection;
-    private final Map<String, String> extraHeaders;
+    private final HeaderFields extraHeaders;
 
     private HandshakeDecision(Map<AttributeKey<?>, Object> attributes, String subprotocol, HttpResponse rejection,
-                              Map<String, String> extraHeaders) {
+                              HeaderFields extraHeaders) {
         this.attributes = attributes;
         this.subprotocol = subprotocol;
         this.rejection = rejection;
-        this.extraHeaders = extraHeaders == null ? Map.of() : Map.copyOf(extraHeaders);
+        this.extraHeaders = extraHeaders == null ? HeaderFields.EMPTY : extraHeaders;
     }
 
     /** Accept; the server chooses the subprotocol from its configured list. */
@@ -48,10 +60,12 @@ public final class HandshakeDecision {
     /**
      * A copy of this accepting decision that puts {@code value} on the connection under {@code key},
      * where the listener finds it ({@link WebSocket#attribute(AttributeKey)}) from {@code onOpen} on.
+     *
+     * @throws IllegalStateException if this is a rejection
      */
     public <T> HandshakeDecision with(AttributeKey<T> key, T value) {
-        requireAccepting();
-        Map<AttributeKey<?>, Object> more = new java.util.LinkedHashMap<>(attributes);
+        checkAccepting();
+        Map<AttributeKey<?>, Object> more = new LinkedHashMap<>(attributes);
         more.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
         return new HandshakeDecision(Collections.unmodifiableMap(more), subprotocol, null, extraHeaders);
     }
@@ -60,19 +74,48 @@ public final class HandshakeDecision {
      * A copy of this accepting decision with a chosen subprotocol, which must be one the client
      * offered (otherwise the handshake fails with 500, because answering a subprotocol the client
      * did not offer breaks RFC 6455).
+     *
+     * @throws IllegalStateException if this is a rejection
      */
     public HandshakeDecision withSubprotocol(String subprotocol) {
-        requireAccepting();
+        checkAccepting();
         return new HandshakeDecision(attributes, Objects.requireNonNull(subprotocol, "subprotocol"), null, extraHeaders);
     }
 
-    /** A copy of this accepting decision that also sends these headers (e.g. {@code Set-Cookie}). */
+    /**
+     * A copy of this accepting decision that also sends these headers with the 101, after the ones
+     * it has (in the map's iteration order). It appends, as {@link #withHeader} does.
+     *
+     * @param headers header names to values
+     * @return the new decision; this one is unchanged
+     * @throws IllegalStateException if this is a rejection (its headers are its response's)
+     * @throws IllegalArgumentException if a header is not allowed (see the class comment)
+     */
     public HandshakeDecision withHeaders(Map<String, String> headers) {
-        requireAccepting();
-        return new HandshakeDecision(attributes, subprotocol, null, headers);
+        Objects.requireNonNull(headers, "headers");
+        checkAccepting();
+        return new HandshakeDecision(attributes, subprotocol, null,
+                extraHeaders.withAll(headers, HeaderFields.Reserved.HANDSHAKE));
     }
 
-    private void requireAccepting() {
+    /**
+     * A copy of this accepting decision that also sends one more header with the 101, after the
+     * ones it has. It appends: a name that is already there is sent again, e.g. two {@code
+     * Set-Cookie}.
+     *
+     * @param name the header name, an HTTP token
+     * @param value the value
+     * @return the new decision; this one is unchanged
+     * @throws IllegalStateException if this is a rejection (its headers are its response's)
+     * @throws IllegalArgumentException if the header is not allowed (see the class comment)
+     */
+    public HandshakeDecision withHeader(String name, String value) {
+        checkAccepting();
+        return new HandshakeDecision(attributes, subprotocol, null,
+                extraHeaders.with(name, value, HeaderFields.Reserved.HANDSHAKE));
+    }
+
+    private void checkAccepting() {
         if (rejection != null) {
             throw new IllegalStateException("a rejection carries its headers in its HttpResponse and opens no connection");
         }
@@ -105,8 +148,14 @@ public final class HandshakeDecision {
         return Optional.ofNullable(rejection);
     }
 
-    /** Extra headers to send with the 101 response. */
-    public Map<String, String> extraHeaders() {
+    /**
+     * The extra headers to send with the 101 response: an unmodifiable map from name to values, as
+     * {@link HttpResponse#headers()} gives them (grouped by name regardless of case under the first
+     * spelling, values in the order added). They are written in the order added.
+     *
+     * @return the headers, empty for none or for a rejection
+     */
+    public Map<String, List<String>> extraHeaders() {
         return extraHeaders;
     }
 }

@@ -8,6 +8,7 @@ import dev.selkie.server.TrustedProxies;
 import dev.selkie.server.Routes;
 import dev.selkie.server.ServerEngine;
 import dev.selkie.server.SharedMessage;
+import dev.selkie.server.SyncHttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -248,8 +249,8 @@ public final class WebSocketServer implements AutoCloseable {
         private int port = 0;
         private WebSocketListener listener;
         private HandshakeInterceptor interceptor = HandshakeInterceptor.acceptAll();
-        private HttpHandler httpHandler =
-                request -> HttpResponse.text(426, "This is a WebSocket endpoint.\n").withHeader("Upgrade", "websocket");
+        private AsyncHttpHandler httpHandler = new SyncHttpHandler(
+                request -> HttpResponse.text(426, "This is a WebSocket endpoint.\n").withHeader("Upgrade", "websocket"));
         private final List<String> subprotocols = new ArrayList<>();
         private int maxMessageSize = 1 << 20;
         private int maxHandshakeSize = 8 << 10;
@@ -354,8 +355,27 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Answers plain HTTP requests; default {@code 426 Upgrade Required}. */
+        /**
+         * Answers plain HTTP requests at once, on the event loop; default {@code 426 Upgrade
+         * Required}. Replaces an {@link #asyncHttpHandler} set before.
+         *
+         * @param httpHandler the handler
+         * @return this builder
+         */
         public Builder httpHandler(HttpHandler httpHandler) {
+            this.httpHandler = new SyncHttpHandler(Objects.requireNonNull(httpHandler, "httpHandler"));
+            return this;
+        }
+
+        /**
+         * Answers plain HTTP requests with a response that may come later (see {@link
+         * AsyncHttpHandler}: bounded by {@link #handshakeTimeout}, then 503). Replaces an {@link
+         * #httpHandler} set before.
+         *
+         * @param httpHandler the handler
+         * @return this builder
+         */
+        public Builder asyncHttpHandler(AsyncHttpHandler httpHandler) {
             this.httpHandler = Objects.requireNonNull(httpHandler, "httpHandler");
             return this;
         }
@@ -443,7 +463,10 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Time allowed from accept to a complete handshake (slowloris defence). Default 10 s. */
+        /**
+         * Time allowed from accept to a complete handshake (slowloris defence), and to the response
+         * of an {@link AsyncHttpHandler} (503 then). Default 10 s.
+         */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = nonNegative(timeout, "handshakeTimeout");
             return this;

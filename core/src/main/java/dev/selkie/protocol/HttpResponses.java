@@ -2,29 +2,26 @@ package dev.selkie.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * Encodes the HTTP responses a WebSocket server writes. Header names must be tokens and header
- * values must not contain control characters other than tab (so no CR or LF: no header injection)
- * nor characters above U+00FF; otherwise {@link IllegalArgumentException}. Headers that the
- * encoder computes itself are not taken from the caller's map (see each method).
+ * Encodes the HTTP responses a WebSocket server writes. The caller's header fields come as {@link
+ * HeaderFields}, checked when they were made; values the encoder is given otherwise (subprotocol,
+ * extensions, accept key) are checked by the same rule ({@link HeaderFields#checkValue}). A field
+ * the encoder computes itself ({@link HeaderFields.Reserved}) among the caller's is refused with
+ * {@link IllegalArgumentException}, never written twice.
  */
 public final class HttpResponses {
-    private static final Set<String> HANDSHAKE_HEADERS = Set.of("upgrade", "connection", "sec-websocket-accept",
-            "sec-websocket-protocol", "sec-websocket-extensions", "content-length", "transfer-encoding");
     private static final String ACCEPT = "Sec-WebSocket-Accept";
     private static final String PROTOCOL = "Sec-WebSocket-Protocol";
     private static final String EXTENSIONS = "Sec-WebSocket-Extensions";
     private static final byte[] SWITCHING_PREFIX = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\n" + ACCEPT + ": ").getBytes(StandardCharsets.US_ASCII);
-    private static final Set<String> FRAMING_HEADERS = Set.of("connection", "content-length", "transfer-encoding");
-    private static final Map<String, String> VERSION_REQUIRED = orderedMap(
-            "Sec-WebSocket-Version", Handshake.VERSION, "Upgrade", "websocket");
+    private static final HeaderFields VERSION_REQUIRED = HeaderFields.EMPTY
+            .with("Sec-WebSocket-Version", Handshake.VERSION, HeaderFields.Reserved.FRAMING)
+            .with("Upgrade", "websocket", HeaderFields.Reserved.FRAMING);
+    private static final HeaderFields TEXT = HeaderFields.EMPTY
+            .with("Content-Type", "text/plain; charset=utf-8", HeaderFields.Reserved.FRAMING);
 
     private HttpResponses() {
     }
@@ -32,44 +29,42 @@ public final class HttpResponses {
     /**
      * {@code HTTP/1.1 101 Switching Protocols} with {@code Upgrade: websocket}, {@code Connection:
      * Upgrade}, {@code Sec-WebSocket-Accept}, and, when non-null, {@code Sec-WebSocket-Protocol}
-     * and {@code Sec-WebSocket-Extensions}, then {@code extraHeaders} (may be null). Extra headers
-     * named like one of those, or {@code Content-Length} / {@code Transfer-Encoding}, are skipped:
-     * they would break the handshake.
+     * and {@code Sec-WebSocket-Extensions}, then {@code extraHeaders} (may be null) in their order.
      *
-     * @throws IllegalArgumentException if a header name is not a token or a value has CR, LF or
-     *     another control character
+     * @throws IllegalArgumentException if a value has CR, LF or another control character, or an
+     *     extra header is one of {@link HeaderFields.Reserved#HANDSHAKE} (it would break the handshake)
      */
     public static ByteBuffer switchingProtocols(String acceptKey, String subprotocol, String extensions,
-                                                Map<String, String> extraHeaders) {
-        checkValue(ACCEPT, acceptKey);
+                                                HeaderFields extraHeaders) {
+        HeaderFields.checkValue(ACCEPT, acceptKey);
         return switching(null, acceptKey, subprotocol, extensions, extraHeaders);
     }
 
     /**
-     * The same response as {@link #switchingProtocols(String, String, String, Map)}, with the accept
+     * The same response as {@link #switchingProtocols(String, String, String, HeaderFields)}, with the accept
      * key computed from {@code secWebSocketKey} (as {@link HandshakeCheck#key()} gives it) straight
      * into the response bytes with the caller's {@code scratch}: one array for the whole response.
      *
      * @throws IllegalArgumentException as the other variant
      */
     public static ByteBuffer switchingProtocols(HandshakeScratch scratch, String secWebSocketKey, String subprotocol,
-                                                String extensions, Map<String, String> extraHeaders) {
+                                                String extensions, HeaderFields extraHeaders) {
         return switching(Objects.requireNonNull(scratch, "scratch"), Objects.requireNonNull(secWebSocketKey,
                 "secWebSocketKey"), subprotocol, extensions, extraHeaders);
     }
 
     /**
      * The length in bytes of the response {@link #writeSwitchingProtocols} writes with the same
-     * arguments; checks the headers as {@link #switchingProtocols(String, String, String, Map)}.
+     * arguments; checks the headers as {@link #switchingProtocols(String, String, String, HeaderFields)}.
      */
     public static int switchingProtocolsLength(String subprotocol, String extensions,
-                                               Map<String, String> extraHeaders) {
+                                               HeaderFields extraHeaders) {
         return switchingLength(HandshakeScratch.ACCEPT_LENGTH, subprotocol, extensions, extraHeaders);
     }
 
     /**
      * Writes the response of {@link #switchingProtocols(HandshakeScratch, String, String, String,
-     * Map)} into {@code out} from {@code offset}, where {@code length} bytes (as {@link
+     * HeaderFields)} into {@code out} from {@code offset}, where {@code length} bytes (as {@link
      * #switchingProtocolsLength} gave them for the same, unchanged, arguments) must be free. The key
      * is read from the headers of a request that passed {@link Handshake#check(RequestHead,
      * HandshakeScratch)}. For a server that writes the response straight into its output buffer:
@@ -79,7 +74,7 @@ public final class HttpResponses {
      *     headers have no valid key
      */
     public static void writeSwitchingProtocols(HandshakeScratch scratch, HeaderMap requestHeaders, String subprotocol,
-                                               String extensions, Map<String, String> extraHeaders, byte[] out,
+                                               String extensions, HeaderFields extraHeaders, byte[] out,
                                                int offset, int length) {
         write(Objects.requireNonNull(scratch, "scratch"), null, Objects.requireNonNull(requestHeaders,
                 "requestHeaders"), subprotocol, extensions, extraHeaders, out, offset, length);
@@ -87,7 +82,7 @@ public final class HttpResponses {
 
     /** Writes the 101 response; with a scratch {@code key} is the client's key, else the accept key. */
     private static ByteBuffer switching(HandshakeScratch scratch, String key, String subprotocol, String extensions,
-                                        Map<String, String> extraHeaders) {
+                                        HeaderFields extraHeaders) {
         int size = switchingLength(scratch != null ? HandshakeScratch.ACCEPT_LENGTH : key.length(), subprotocol,
                 extensions, extraHeaders);
         byte[] out = new byte[size];
@@ -96,7 +91,7 @@ public final class HttpResponses {
     }
 
     private static int switchingLength(int acceptLength, String subprotocol, String extensions,
-                                       Map<String, String> extraHeaders) {
+                                       HeaderFields extraHeaders) {
         int size = SWITCHING_PREFIX.length + acceptLength + 2;
         if (subprotocol != null) {
             size += headerSize(PROTOCOL, subprotocol);
@@ -104,12 +99,9 @@ public final class HttpResponses {
         if (extensions != null) {
             size += headerSize(EXTENSIONS, extensions);
         }
-        if (extraHeaders != null && !extraHeaders.isEmpty()) {
-            for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
-                checkName(e.getKey());
-                if (!HANDSHAKE_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-                    size += headerSize(e.getKey(), e.getValue());
-                }
+        if (extraHeaders != null) {
+            for (int i = 0; i < extraHeaders.fieldCount(); i++) {
+                size += extraSize(extraHeaders, i, HeaderFields.Reserved.HANDSHAKE);
             }
         }
         return size + 2;
@@ -120,7 +112,7 @@ public final class HttpResponses {
      * scratch, the accept key is computed from {@code key} or, if null, the request's headers.
      */
     private static void write(HandshakeScratch scratch, String key, HeaderMap requestHeaders, String subprotocol,
-                              String extensions, Map<String, String> extraHeaders, byte[] out, int offset,
+                              String extensions, HeaderFields extraHeaders, byte[] out, int offset,
                               int length) {
         int end = offset + length;
         int acceptLength = scratch != null ? HandshakeScratch.ACCEPT_LENGTH : key.length();
@@ -148,11 +140,10 @@ public final class HttpResponses {
         if (extensions != null) {
             p = putHeader(out, fits(p, headerSize(EXTENSIONS, extensions), end), EXTENSIONS, extensions);
         }
-        if (extraHeaders != null && !extraHeaders.isEmpty()) {
-            for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
-                if (!HANDSHAKE_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-                    p = putHeader(out, fits(p, headerSize(e.getKey(), e.getValue()), end), e.getKey(), e.getValue());
-                }
+        if (extraHeaders != null) {
+            for (int i = 0; i < extraHeaders.fieldCount(); i++) {
+                p = putHeader(out, fits(p, extraSize(extraHeaders, i, HeaderFields.Reserved.HANDSHAKE), end),
+                        extraHeaders.name(i), extraHeaders.value(i));
             }
         }
         if (p + 2 != end) {
@@ -173,9 +164,15 @@ public final class HttpResponses {
     }
 
     private static int headerSize(String name, String value) {
-        checkName(name);
-        checkValue(name, value);
+        HeaderFields.checkValue(name, value);
         return name.length() + 2 + value.length() + 2;
+    }
+
+    /** The size of a caller's field (checked when it was made), refused if the encoder computes it. */
+    private static int extraSize(HeaderFields fields, int i, HeaderFields.Reserved computed) {
+        String name = fields.name(i);
+        computed.check(name);
+        return name.length() + 2 + fields.value(i).length() + 2;
     }
 
     private static int putHeader(byte[] out, int p, String name, String value) {
@@ -197,17 +194,17 @@ public final class HttpResponses {
     }
 
     /**
-     * A complete response with the standard reason phrase, the given headers, {@code
-     * Content-Length} and {@code Connection: close}. {@code Connection}, {@code Content-Length} and
-     * {@code Transfer-Encoding} in {@code headers} are skipped. A 204 response has no {@code
-     * Content-Length} (RFC 7230 section 3.3.2) and must have an empty body.
+     * A complete response with the standard reason phrase, the given headers in their order, {@code
+     * Content-Length} and {@code Connection: close}. A 204 response has no {@code Content-Length}
+     * (RFC 7230 section 3.3.2) and must have an empty body.
      *
      * @param status 200 to 599
      * @param headers extra headers, may be null
      * @param body the body, may be null for none
-     * @throws IllegalArgumentException for a status outside 200-599, a body with 204, or a bad header
+     * @throws IllegalArgumentException for a status outside 200-599, a body with 204, or one of
+     *     {@link HeaderFields.Reserved#FRAMING} among the headers
      */
-    public static ByteBuffer response(int status, Map<String, String> headers, byte[] body) {
+    public static ByteBuffer response(int status, HeaderFields headers, byte[] body) {
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("status must be 200-599: " + status);
         }
@@ -217,7 +214,12 @@ public final class HttpResponses {
         }
         StringBuilder sb = new StringBuilder(128);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(reasonPhrase(status)).append("\r\n");
-        extraHeaders(sb, headers, FRAMING_HEADERS);
+        if (headers != null) {
+            for (int i = 0; i < headers.fieldCount(); i++) {
+                extraSize(headers, i, HeaderFields.Reserved.FRAMING);
+                header(sb, headers.name(i), headers.value(i));
+            }
+        }
         if (status != 204) {
             header(sb, "Content-Length", Integer.toString(content.length));
         }
@@ -253,24 +255,18 @@ public final class HttpResponses {
         return textError(check.status(), check.reason(), check.status() == 426 ? VERSION_REQUIRED : null);
     }
 
-    private static ByteBuffer textError(int status, String reason, Map<String, String> extra) {
+    private static ByteBuffer textError(int status, String reason, HeaderFields extra) {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("not an error status: " + status);
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "text/plain; charset=utf-8");
+        HeaderFields headers = TEXT;
         if (extra != null) {
-            headers.putAll(extra);
+            for (int i = 0; i < extra.fieldCount(); i++) {
+                headers = headers.with(extra.name(i), extra.value(i), HeaderFields.Reserved.FRAMING);
+            }
         }
         String body = (reason == null ? reasonPhrase(status) : reason) + "\n";
         return response(status, headers, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Map<String, String> orderedMap(String k1, String v1, String k2, String v2) {
-        Map<String, String> map = new LinkedHashMap<>();
-        map.put(k1, v1);
-        map.put(k2, v2);
-        return java.util.Collections.unmodifiableMap(map);
     }
 
     /** The standard reason phrase of {@code status} (RFC 9110 section 15), or the empty string. */
@@ -326,45 +322,7 @@ public final class HttpResponses {
         }
     }
 
-    private static void extraHeaders(StringBuilder sb, Map<String, String> headers, Set<String> computed) {
-        if (headers == null) {
-            return;
-        }
-        for (Map.Entry<String, String> e : headers.entrySet()) {
-            String name = e.getKey();
-            checkName(name);
-            if (!computed.contains(name.toLowerCase(Locale.ROOT))) {
-                header(sb, name, e.getValue());
-            }
-        }
-    }
-
     private static void header(StringBuilder sb, String name, String value) {
-        checkName(name);
-        checkValue(name, value);
         sb.append(name).append(": ").append(value).append("\r\n");
-    }
-
-    private static void checkValue(String name, String value) {
-        if (value == null) {
-            throw new IllegalArgumentException("header " + name + " has no value");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n') {
-                throw new IllegalArgumentException("CR or LF in the value of header " + name);
-            }
-            if (!HttpChars.isFieldValueChar(c)) {
-                throw new IllegalArgumentException("invalid character U+" + Integer.toHexString(c)
-                        + " in the value of header " + name);
-            }
-        }
-    }
-
-    private static void checkName(String name) {
-        if (name == null || !HttpChars.isToken(name)) {
-            throw new IllegalArgumentException("header name is not a token: " + (name == null ? null
-                    : name.replace("\r", "\\r").replace("\n", "\\n")));
-        }
     }
 }

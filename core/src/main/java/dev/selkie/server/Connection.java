@@ -236,11 +236,16 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
         return state == ConnectionState.HANDSHAKE;
     }
 
-    /** The opening handshake is past its deadline (slowloris defence): close. */
+    /**
+     * The opening handshake is past its deadline (slowloris defence): close, but for a pending
+     * asynchronous HTTP response, which is answered 503 first.
+     */
     void handshakeTimedOut() {
         log.debug("handshake of {} timed out", this);
         loop.metrics().rejected("timeout");
-        closeNow();
+        if (handshake == null || !handshake.answerTimedOut()) {
+            closeNow();
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -324,7 +329,10 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
         if (session != null) {
             session.socketClosed();
         }
-        handshake = null;
+        if (handshake != null) {
+            handshake.reset(null); // a decision that comes later finds it waiting for nobody
+            handshake = null;
+        }
         loop.remove(this);
         log.debug("closed {}", this);
     }

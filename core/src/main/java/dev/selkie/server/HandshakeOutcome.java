@@ -2,6 +2,7 @@ package dev.selkie.server;
 
 import dev.selkie.AttributeKey;
 import dev.selkie.protocol.Extension;
+import dev.selkie.protocol.HeaderFields;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,8 @@ sealed interface HandshakeOutcome {
      * @param early bytes that came after the head while the interceptor decided (flipped), or null
      */
     record Upgrade(RequestView request, Routes.Route route, String subprotocol, List<Extension> extensions,
-                   Map<AttributeKey<?>, Object> attributes,
-                   Map<String, String> extraHeaders, ByteBuffer early) implements HandshakeOutcome {
+                   Map<AttributeKey<?>, Object> attributes, HeaderFields extraHeaders, ByteBuffer early)
+            implements HandshakeOutcome {
     }
 
     /**

@@ -3,12 +3,12 @@ package dev.selkie.server;
 import dev.selkie.protocol.Extension;
 import dev.selkie.protocol.Handshake;
 import dev.selkie.protocol.HandshakeCheck;
+import dev.selkie.protocol.HeaderFields;
 import dev.selkie.protocol.HttpRequestParser;
 import dev.selkie.protocol.HttpResponses;
 import dev.selkie.protocol.RequestHead;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,12 +18,14 @@ import org.slf4j.LoggerFactory;
  * request head, tells an upgrade (RFC 6455 section 4.2.1: a request that carries the WebSocket
  * headers but breaks their rules is answered 400, or 426 for another version) from a plain request,
  * and hands it to the {@link UpgradeNegotiation} or the {@link HttpExchange}; keeps the bytes that
- * arrive while an interceptor decides. It never touches the connection's state: the connection
+ * arrive while an interceptor decides or an asynchronous HTTP handler answers. It never touches the connection's state: the connection
  * acts on the outcome. The loop reuses stages across connections ({@link LoopPools#takeStage}), so a
  * handshake makes no parser of its own. Loop thread only.
  */
 final class HandshakeStage {
     private static final Logger log = LoggerFactory.getLogger(HandshakeStage.class);
+    private static final HeaderFields RETRY_AFTER = HeaderFields.EMPTY.with("Retry-After", "1",
+            HeaderFields.Reserved.FRAMING);
 
     /** What the stage is doing. */
     private enum Step {
@@ -31,7 +33,7 @@ final class HandshakeStage {
         HEAD,
         /** Reading a plain request's body. */
         BODY,
-        /** Waiting for an asynchronous interceptor; bytes are kept. */
+        /** Waiting for an asynchronous interceptor or HTTP handler; bytes are kept. */
         DECIDING,
         /** The outcome was handed over. */
         DONE
@@ -82,10 +84,13 @@ final class HandshakeStage {
         /** Bytes to send before the outcome ({@code 100 Continue}). */
         void interim(ByteBuffer response);
 
-        /** The outcome: now, or later on the loop thread when an asynchronous interceptor decided. */
+        /**
+         * The outcome: now, or later on the loop thread when an asynchronous interceptor decided or
+         * an asynchronous HTTP handler answered.
+         */
         void handshakeDone(HandshakeOutcome outcome);
 
-        /** Whether to read while the interceptor decides (not: bytes would only be kept). */
+        /** Whether to read while the interceptor or handler decides (not: bytes would only be kept). */
         void handshakeReading(boolean on);
     }
 
@@ -129,7 +134,11 @@ final class HandshakeStage {
             before = step;
             switch (before) {
                 case HEAD -> readHead(in);
-                case BODY -> done(exchange.readBody(in));
+                case BODY -> {
+                    if (exchange.readBody(in)) {
+                        answer();
+                    }
+                }
                 case DECIDING -> stash(in);
                 case DONE -> {
                     return;
@@ -157,7 +166,7 @@ final class HandshakeStage {
         HandshakeCheck check = Handshake.check(head, loop.pools().handshakeScratch());
         if (check.kind() != HandshakeCheck.Kind.REJECT && loop.engine().overCapacity()) {
             log.debug("refusing {}: {} connections open", host.remoteAddress(), config.maxConnections());
-            done(new HandshakeOutcome.Respond(HttpResponses.response(503, Map.of("Retry-After", "1"),
+            done(new HandshakeOutcome.Respond(HttpResponses.response(503, RETRY_AFTER,
                     "too many connections\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "503"));
             return;
         }
@@ -168,32 +177,63 @@ final class HandshakeStage {
                         String.valueOf(check.status())));
             }
             case NOT_UPGRADE -> {
-                exchange = new HttpExchange(config, client, host);
-                HandshakeOutcome.Respond response = exchange.start(head);
-                if (response != null) {
-                    done(response);
-                    return;
+                exchange = new HttpExchange(config, loop, client, host);
+                HandshakeOutcome.Respond refused = exchange.start(head);
+                if (refused != null) {
+                    done(refused);
+                } else if (exchange.bodyComplete()) {
+                    answer();
+                } else {
+                    if (exchange.expectsContinue()) {
+                        host.interim(HttpExchange.CONTINUE.duplicate());
+                    }
+                    step = Step.BODY;
                 }
-                if (exchange.expectsContinue()) {
-                    host.interim(HttpExchange.CONTINUE.duplicate());
-                }
-                step = Step.BODY;
             }
             case UPGRADE -> {
                 step = Step.DECIDING;
-                Host waiting = host;
-                Consumer<HandshakeOutcome> decided = outcome -> {
-                    if (host == waiting && step == Step.DECIDING) { // not timed out or closed meanwhile
-                        done(outcome);
-                    } else if (outcome instanceof HandshakeOutcome.Upgrade late) {
-                        late.extensions().forEach(Extension::release); // nobody will use them
-                    }
-                };
-                if (negotiation.decide(head, client, host, decided) && step == Step.DECIDING) {
+                if (negotiation.decide(head, client, host, waitForDecision()) && step == Step.DECIDING) {
                     host.handshakeReading(false); // bytes that came with the head wait in pendingInput
                 }
             }
         }
+    }
+
+    /** The plain request is complete: the handler answers, now or later (reading nothing meanwhile). */
+    private void answer() {
+        step = Step.DECIDING;
+        if (exchange.answer(waitForDecision()) && step == Step.DECIDING) {
+            host.handshakeReading(false); // one request per connection: what follows it waits
+        }
+    }
+
+    /**
+     * Takes the outcome of the decision now asked for, if the stage still waits for it on the same
+     * connection; a late one (after a timeout, after the connection closed, or once the stage serves
+     * another connection) is dropped.
+     */
+    private Consumer<HandshakeOutcome> waitForDecision() {
+        Host waiting = host;
+        return outcome -> {
+            if (host == waiting && step == Step.DECIDING) {
+                done(outcome);
+            } else if (outcome instanceof HandshakeOutcome.Upgrade late) {
+                late.extensions().forEach(Extension::release); // nobody will use them
+            }
+        };
+    }
+
+    /**
+     * The handshake timeout ran out: if a plain request's response is pending, answers it with 503
+     * ({@link HttpExchange#timedOut}) and returns true; else false (the connection just closes).
+     */
+    boolean answerTimedOut() {
+        if (step != Step.DECIDING || exchange == null) {
+            return false;
+        }
+        log.debug("no response in time for the HTTP request of {}", host.remoteAddress());
+        done(HttpExchange.timedOut());
+        return true;
     }
 
     /** Keeps bytes that arrived with the head while the interceptor decides. */

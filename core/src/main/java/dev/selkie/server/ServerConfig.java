@@ -1,7 +1,7 @@
 package dev.selkie.server;
 
+import dev.selkie.AsyncHttpHandler;
 import dev.selkie.HandshakeInterceptor;
-import dev.selkie.HttpHandler;
 import dev.selkie.SlowConsumerPolicy;
 import dev.selkie.TopicListener;
 import dev.selkie.WebSocketListener;
@@ -21,7 +21,7 @@ public record ServerConfig(
         InetSocketAddress address,
         WebSocketListener listener,
         HandshakeInterceptor interceptor,
-        HttpHandler httpHandler,
+        AsyncHttpHandler httpHandler,
         List<String> subprotocols,
         int maxMessageSize,
         int maxHandshakeSize,

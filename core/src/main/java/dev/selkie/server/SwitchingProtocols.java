@@ -1,10 +1,10 @@
 package dev.selkie.server;
 
 import dev.selkie.protocol.HandshakeScratch;
+import dev.selkie.protocol.HeaderFields;
 import dev.selkie.protocol.HeaderMap;
 import dev.selkie.protocol.HttpResponses;
 import java.nio.ByteBuffer;
-import java.util.Map;
 
 /** The 101 of an accepted upgrade, queued straight into the write chunk (no array of its own) if it fits one. */
 final class SwitchingProtocols {
@@ -12,7 +12,7 @@ final class SwitchingProtocols {
     }
 
     static void queue(SendQueue send, HandshakeScratch scratch, HeaderMap requestFields, String subprotocol,
-                      String extensions, Map<String, String> extraHeaders) {
+                      String extensions, HeaderFields extraHeaders) {
         int length = HttpResponses.switchingProtocolsLength(subprotocol, extensions, extraHeaders);
         if (length <= ChunkPool.CHUNK_SIZE) {
             ByteBuffer chunk = send.forcedRoom(length);

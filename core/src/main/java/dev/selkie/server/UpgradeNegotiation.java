@@ -8,12 +8,12 @@ import dev.selkie.protocol.ExtensionOffer;
 import dev.selkie.protocol.Extensions;
 import dev.selkie.protocol.ExtensionsHeader;
 import dev.selkie.protocol.Handshake;
+import dev.selkie.protocol.HeaderFields;
 import dev.selkie.protocol.HttpResponses;
 import dev.selkie.protocol.RequestHead;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +55,7 @@ final class UpgradeNegotiation {
         Routes.Route route = config.routes().match(request.path());
         if (route == null) {
             log.debug("no endpoint for {}", request);
-            decided.accept(new HandshakeOutcome.Respond(HttpResponses.response(404, Map.of(),
+            decided.accept(new HandshakeOutcome.Respond(HttpResponses.response(404, HeaderFields.EMPTY,
                     NOT_FOUND.clone()), "404"));
             return false;
         }
@@ -116,7 +116,8 @@ final class UpgradeNegotiation {
         if (!decision.accepted()) {
             HttpResponse rejection = decision.rejection().orElseThrow();
             log.debug("interceptor rejected {} with {}", request, rejection.status());
-            return new HandshakeOutcome.Respond(HttpResponses.response(rejection.status(), rejection.headers(),
+            return new HandshakeOutcome.Respond(HttpResponses.response(rejection.status(),
+                    HeaderFields.from(rejection.headers()),
                     rejection.body()), "interceptor");
         }
         String chosen = decision.subprotocol().orElse(null);
@@ -128,7 +129,7 @@ final class UpgradeNegotiation {
             chosen = Handshake.selectSubprotocol(route.subprotocols(), request.offeredSubprotocols());
         }
         return new HandshakeOutcome.Upgrade(request, route, chosen, extensions(request), decision.attributes(),
-                decision.extraHeaders(), null);
+                HeaderFields.from(decision.extraHeaders()), null);
     }
 
     /** The extensions to use: none if the server supports none, the client offered none, or the offers are malformed. */
@@ -155,7 +156,7 @@ final class UpgradeNegotiation {
             throw (Error) error; // the JVM is out of memory: the loop ends and the server stops
         }
         log.warn("handshake interceptor failed for {}", request, error);
-        return new HandshakeOutcome.Respond(HttpResponses.response(500, Map.of(),
+        return new HandshakeOutcome.Respond(HttpResponses.response(500, HeaderFields.EMPTY,
                 "internal server error\n".getBytes(StandardCharsets.UTF_8)), "500");
     }
 }

@@ -8,8 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -46,18 +44,16 @@ class HandshakeScratchTest {
     @Test
     void writesTheSame101AsTheAcceptKeyVariant() {
         HandshakeScratch scratch = new HandshakeScratch();
-        Map<String, String> extra = new LinkedHashMap<>();
-        extra.put("Set-Cookie", "session=abc; HttpOnly");
-        extra.put("connection", "close");
-        extra.put("X-Server", "selkie");
+        HeaderFields extra = HeaderFields.EMPTY.with("Set-Cookie", "session=abc; HttpOnly", null)
+                .with("Set-Cookie", "theme=dark", null).with("X-Server", "selkie", null);
         String key = "dGhlIHNhbXBsZSBub25jZQ==";
         String accept = Handshake.acceptKey(key);
         assertSameBytes(HttpResponses.switchingProtocols(accept, null, null, null),
                 HttpResponses.switchingProtocols(scratch, key, null, null, null));
         assertSameBytes(HttpResponses.switchingProtocols(accept, "chat", "permessage-deflate", extra),
                 HttpResponses.switchingProtocols(scratch, key, "chat", "permessage-deflate", extra));
-        assertSameBytes(HttpResponses.switchingProtocols(accept, null, null, Map.of()),
-                HttpResponses.switchingProtocols(scratch, key, null, null, Map.of()));
+        assertSameBytes(HttpResponses.switchingProtocols(accept, null, null, HeaderFields.EMPTY),
+                HttpResponses.switchingProtocols(scratch, key, null, null, HeaderFields.EMPTY));
     }
 
     @Test
@@ -65,9 +61,9 @@ class HandshakeScratchTest {
         HandshakeScratch scratch = new HandshakeScratch();
         String key = "dGhlIHNhbXBsZSBub25jZQ==";
         assertThrows(IllegalArgumentException.class,
-                () -> HttpResponses.switchingProtocols(scratch, key, null, null, Map.of("X", "a\r\nSet-Cookie: evil")));
+                () -> HttpResponses.switchingProtocols(scratch, key, null, null, HeaderFields.EMPTY.with("X", "a\r\nSet-Cookie: evil", null)));
         assertThrows(IllegalArgumentException.class,
-                () -> HttpResponses.switchingProtocols(scratch, key, null, null, Map.of("X\nY", "a")));
+                () -> HttpResponses.switchingProtocols(scratch, key, null, null, HeaderFields.EMPTY.with("X\nY", "a", null)));
         assertThrows(IllegalArgumentException.class,
                 () -> HttpResponses.switchingProtocols(scratch, key, "chat\r\nEvil: 1", null, null));
         assertThrows(IllegalArgumentException.class,

@@ -11,7 +11,6 @@ import dev.selkie.protocol.HttpHeadParser.Status;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Feeds arbitrary bytes to {@link HttpRequestParser} in one piece and in pseudo-random pieces
@@ -101,7 +100,7 @@ class HttpRequestParserFuzzTest {
                 assertNull(check.reason());
                 String accept = Handshake.acceptKey(check.key());
                 assertEquals(28, accept.length());
-                assertTrue(HttpResponses.switchingProtocols(accept, chosen, null, Map.of()).remaining() > 0);
+                assertTrue(HttpResponses.switchingProtocols(accept, chosen, null, HeaderFields.EMPTY).remaining() > 0);
                 break;
             case REJECT:
                 assertTrue(check.status() == 400 || check.status() == 426, "reject status " + check.status());

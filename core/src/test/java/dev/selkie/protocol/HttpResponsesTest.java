@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -26,9 +24,8 @@ class HttpResponsesTest {
 
     @Test
     void writesThe101WithSubprotocolExtensionsAndExtraHeadersInOrder() {
-        Map<String, String> extra = new LinkedHashMap<>();
-        extra.put("Set-Cookie", "session=abc; HttpOnly");
-        extra.put("X-Server", "selkie");
+        HeaderFields extra = fields("Set-Cookie", "session=abc; HttpOnly", "X-Server", "selkie",
+                "set-cookie", "theme=dark");
         assertEquals("HTTP/1.1 101 Switching Protocols\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
@@ -37,48 +34,53 @@ class HttpResponsesTest {
                 + "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n"
                 + "Set-Cookie: session=abc; HttpOnly\r\n"
                 + "X-Server: selkie\r\n"
+                + "set-cookie: theme=dark\r\n"
                 + "\r\n", text(HttpResponses.switchingProtocols(ACCEPT, "chat",
                 "permessage-deflate; server_no_context_takeover", extra)));
     }
 
     @Test
-    void skipsExtraHeadersThatWouldBreakTheHandshake() {
-        Map<String, String> extra = new LinkedHashMap<>();
-        extra.put("connection", "close");
-        extra.put("Sec-WebSocket-Accept", "forged");
-        extra.put("Content-Length", "5");
-        extra.put("X-Ok", "1");
-        String response = text(HttpResponses.switchingProtocols(ACCEPT, null, null, extra));
-        assertEquals("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + ACCEPT + "\r\nX-Ok: 1\r\n\r\n", response);
-        assertTrue(!response.contains("WebSocket-Location"));
+    void refusesExtraHeadersThatWouldBreakTheHandshake() {
+        for (String name : new String[] {"connection", "Sec-WebSocket-Accept", "Content-Length", "UPGRADE",
+                "Transfer-Encoding", "Sec-WebSocket-Protocol", "sec-websocket-extensions"}) {
+            HeaderFields extra = fields("X-Ok", "1", name, "forged");
+            assertThrows(IllegalArgumentException.class,
+                    () -> HttpResponses.switchingProtocols(ACCEPT, null, null, extra), name);
+            assertThrows(IllegalArgumentException.class,
+                    () -> HttpResponses.switchingProtocolsLength(null, null, extra), name);
+            assertThrows(IllegalArgumentException.class,
+                    () -> HeaderFields.EMPTY.with(name, "forged", HeaderFields.Reserved.HANDSHAKE), name);
+        }
+        // what the 101 computes may be sent with a plain response, but for the framing headers
+        assertEquals(fields("Upgrade", "websocket"),
+                HeaderFields.EMPTY.with("Upgrade", "websocket", HeaderFields.Reserved.FRAMING));
     }
 
     @Test
     void refusesHeaderInjection() {
         assertThrows(IllegalArgumentException.class,
-                () -> HttpResponses.switchingProtocols(ACCEPT, null, null, Map.of("X", "a\r\nSet-Cookie: evil")));
+                () -> HttpResponses.switchingProtocols(ACCEPT, null, null, fields("X", "a\r\nSet-Cookie: evil")));
         assertThrows(IllegalArgumentException.class,
-                () -> HttpResponses.switchingProtocols(ACCEPT, null, null, Map.of("X", "a\nb")));
+                () -> HttpResponses.switchingProtocols(ACCEPT, null, null, fields("X", "a\nb")));
         assertThrows(IllegalArgumentException.class,
-                () -> HttpResponses.switchingProtocols(ACCEPT, null, null, Map.of("X\r\nEvil", "a")));
+                () -> HttpResponses.switchingProtocols(ACCEPT, null, null, fields("X\r\nEvil", "a")));
         assertThrows(IllegalArgumentException.class,
                 () -> HttpResponses.switchingProtocols(ACCEPT, "chat\r\nEvil: 1", null, null));
         assertThrows(IllegalArgumentException.class,
                 () -> HttpResponses.switchingProtocols(ACCEPT, null, "x\rY", null));
         assertThrows(IllegalArgumentException.class,
-                () -> HttpResponses.response(403, Map.of("Location", "/a\r\n\r\n<html>"), new byte[0]));
+                () -> HttpResponses.response(403, fields("Location", "/a\r\n\r\n<html>"), new byte[0]));
         assertThrows(IllegalArgumentException.class,
-                () -> HttpResponses.response(403, Map.of("Bad Name", "v"), new byte[0]));
+                () -> HttpResponses.response(403, fields("Bad Name", "v"), new byte[0]));
         assertThrows(IllegalArgumentException.class,
-                () -> HttpResponses.response(403, Map.of("X", "nul\u0000"), new byte[0]));
+                () -> HttpResponses.response(403, fields("X", "nul\u0000"), new byte[0]));
         assertThrows(IllegalArgumentException.class,
-                () -> HttpResponses.response(403, Map.of("X", "\u20ac"), new byte[0]));
+                () -> HttpResponses.response(403, fields("X", "\u20ac"), new byte[0]));
     }
 
     @Test
     void writesACompleteResponseWithLengthAndClose() {
-        ByteBuffer out = HttpResponses.response(400, Map.of("Content-Type", "text/plain; charset=utf-8"),
+        ByteBuffer out = HttpResponses.response(400, fields("Content-Type", "text/plain; charset=utf-8"),
                 "bad key\n".getBytes(StandardCharsets.UTF_8));
         assertEquals(0, out.position());
         assertEquals("HTTP/1.1 400 Bad Request\r\n"
@@ -93,31 +95,40 @@ class HttpResponsesTest {
     void writes426WithTheVersionHeader() {
         assertEquals("HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n"
                 + "Connection: close\r\n\r\n",
-                text(HttpResponses.response(426, Map.of("Sec-WebSocket-Version", "13"), null)));
+                text(HttpResponses.response(426, fields("Sec-WebSocket-Version", "13"), null)));
     }
 
     @Test
-    void computesFramingHeadersItself() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Length", "999");
-        headers.put("Connection", "keep-alive");
-        headers.put("Transfer-Encoding", "chunked");
+    void computesFramingHeadersItselfAndRefusesTheCallers() {
         assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
-                text(HttpResponses.response(200, headers, "ok".getBytes(StandardCharsets.US_ASCII))));
+                text(HttpResponses.response(200, null, "ok".getBytes(StandardCharsets.US_ASCII))));
+        for (String name : new String[] {"Content-Length", "connection", "TRANSFER-ENCODING"}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> HttpResponses.response(200, fields(name, "1"), new byte[0]), name);
+            assertThrows(IllegalArgumentException.class,
+                    () -> HeaderFields.EMPTY.with(name, "1", HeaderFields.Reserved.FRAMING), name);
+        }
+    }
+
+    @Test
+    void writesRepeatedHeadersInTheOrderGiven() {
+        HeaderFields headers = fields("Set-Cookie", "a=1", "Cache-Control", "no-store", "Set-Cookie", "b=2");
+        assertEquals("HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nCache-Control: no-store\r\nSet-Cookie: b=2\r\n"
+                + "Content-Length: 0\r\nConnection: close\r\n\r\n", text(HttpResponses.response(200, headers, null)));
     }
 
     @Test
     void writesNoContentLengthFor204() {
         assertEquals("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n",
-                text(HttpResponses.response(204, Map.of(), new byte[0])));
-        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(204, Map.of(), new byte[1]));
+                text(HttpResponses.response(204, HeaderFields.EMPTY, new byte[0])));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(204, HeaderFields.EMPTY, new byte[1]));
     }
 
     @Test
     void refusesStatusesOutsideFinalResponses() {
-        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(101, Map.of(), null));
-        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(199, Map.of(), null));
-        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(600, Map.of(), null));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(101, HeaderFields.EMPTY, null));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(199, HeaderFields.EMPTY, null));
+        assertThrows(IllegalArgumentException.class, () -> HttpResponses.response(600, HeaderFields.EMPTY, null));
     }
 
     @ParameterizedTest
@@ -179,6 +190,15 @@ class HttpResponsesTest {
         assertThrows(IllegalArgumentException.class, () -> HttpResponses.textError(200, "fine"));
     }
 
+    /** Fields from name, value, name, value... checked as names and values only. */
+    private static HeaderFields fields(String... namesAndValues) {
+        HeaderFields fields = HeaderFields.EMPTY;
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            fields = fields.with(namesAndValues[i], namesAndValues[i + 1], null);
+        }
+        return fields;
+    }
+
     private static String text(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
@@ -189,9 +209,7 @@ class HttpResponsesTest {
     void writesThe101IntoACallersArrayWithTheKeyReadFromTheRequest() {
         HandshakeScratch scratch = new HandshakeScratch();
         HeaderMap request = Requests.parse(Requests.RFC_EXAMPLE).headers();
-        Map<String, String> extra = new LinkedHashMap<>();
-        extra.put("Set-Cookie", "a=b");
-        extra.put("Upgrade", "ignored");
+        HeaderFields extra = fields("Set-Cookie", "a=b", "Set-Cookie", "c=d");
         for (String subprotocol : new String[] {null, "chat"}) {
             ByteBuffer expected = HttpResponses.switchingProtocols(ACCEPT, subprotocol, "x", extra);
             int length = HttpResponses.switchingProtocolsLength(subprotocol, "x", extra);
@@ -210,12 +228,12 @@ class HttpResponsesTest {
     void refusesToWriteA101OfAnotherLengthThanAnnounced() {
         HandshakeScratch scratch = new HandshakeScratch();
         HeaderMap request = Requests.parse(Requests.RFC_EXAMPLE).headers();
-        int length = HttpResponses.switchingProtocolsLength(null, null, Map.of("A", "b"));
+        int length = HttpResponses.switchingProtocolsLength(null, null, fields("A", "b"));
         byte[] out = new byte[length * 2];
         assertThrows(IllegalArgumentException.class, () -> HttpResponses.writeSwitchingProtocols(scratch, request, null,
-                null, Map.of("A", "bb"), out, 0, length));
+                null, fields("A", "bb"), out, 0, length));
         assertThrows(IllegalArgumentException.class, () -> HttpResponses.writeSwitchingProtocols(scratch, request, null,
-                null, Map.of(), out, 0, length));
+                null, HeaderFields.EMPTY, out, 0, length));
         for (int shortBy = 1; shortBy <= 12; shortBy++) { // too short: refused, nothing written past the end
             int announced = HttpResponses.switchingProtocolsLength("chat", "x", null) - shortBy;
             byte[] guarded = new byte[announced + 20];

@@ -1,7 +1,7 @@
 package dev.selkie.server;
 
+import dev.selkie.AsyncHttpHandler;
 import dev.selkie.HandshakeInterceptor;
-import dev.selkie.HttpHandler;
 import dev.selkie.HttpResponse;
 import dev.selkie.SlowConsumerPolicy;
 import dev.selkie.WebSocketListener;
@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
 final class TestConfig {
     WebSocketListener listener;
     HandshakeInterceptor interceptor = HandshakeInterceptor.acceptAll();
-    HttpHandler httpHandler = request -> HttpResponse.text(426, "This is a WebSocket endpoint.\n");
+    AsyncHttpHandler httpHandler = new SyncHttpHandler(request -> HttpResponse.text(426, "This is a WebSocket endpoint.\n"));
     List<String> subprotocols = List.of();
     int maxMessageSize = 1 << 20;
     int outgoingFragmentSize;
