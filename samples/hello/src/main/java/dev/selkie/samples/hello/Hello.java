@@ -1,5 +1,10 @@
 package dev.selkie.samples.hello;
 
+import dev.selkie.AttributeKey;
+import dev.selkie.Endpoint;
+import dev.selkie.HandshakeDecision;
+import dev.selkie.HandshakeInterceptor;
+import dev.selkie.PreparedMessage;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
@@ -8,43 +13,79 @@ import java.net.http.HttpClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 
-/** Starts an echo server on a free port, echoes "hello" through the JDK client, stops. Exit 0 on success. */
+/**
+ * Starts a server on a free port with two endpoints: {@code /echo} echoes, {@code /greet?name=N}
+ * greets by the name its interceptor put on the connection (typed state) with a message prepared
+ * once. Talks to both through the JDK client, stops. Exit 0 on success.
+ */
 public final class Hello {
+    private static final AttributeKey<String> NAME = AttributeKey.of("name");
+    private static final PreparedMessage WELCOME = PreparedMessage.text("welcome");
+
     public static void main(String[] args) throws Exception {
-        WebSocketServer server = WebSocketServer.builder()
+        WebSocketListener echo = new WebSocketListener() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                ws.send(text);
+            }
+        };
+        WebSocketListener greeter = new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                ws.send(WELCOME);
+                ws.send("hello " + ws.attribute(NAME).orElse("stranger"));
+            }
+        };
+        HandshakeInterceptor named = HandshakeInterceptor.sync(request -> request.query().startsWith("name=")
+                ? HandshakeDecision.accept().with(NAME, request.query().substring(5))
+                : HandshakeDecision.reject(400, "say your name: /greet?name=N\n"));
+        try (WebSocketServer server = WebSocketServer.builder()
                 .host("127.0.0.1")
                 .port(0)
-                .listener(new WebSocketListener() {
+                .route("/echo", echo)
+                .route("/greet", Endpoint.of(greeter).withInterceptor(named))
+                .build()) {
+            server.start();
+            String base = "ws://127.0.0.1:" + server.port();
+            expect(talk(base + "/echo", "hello", 1), "hello");
+            expect(talk(base + "/greet?name=ann", null, 2), "welcome|hello ann");
+            System.out.println("Selkie sample: server on port " + server.port() + " echoed and greeted");
+        } // close(): stops the server, clients get 1001
+    }
+
+    /** Connects, sends {@code text} if not null, and returns the first {@code replies} texts joined by '|'. */
+    private static String talk(String uri, String text, int replies) throws Exception {
+        CompletableFuture<String> received = new CompletableFuture<>();
+        StringBuilder got = new StringBuilder();
+        java.net.http.WebSocket client = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(uri), new java.net.http.WebSocket.Listener() {
+                    private int count;
+
                     @Override
-                    public void onText(WebSocket ws, String text) {
-                        ws.send(text);
+                    public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                        got.append(got.length() == 0 ? "" : "|").append(data);
+                        if (++count == replies) {
+                            received.complete(got.toString());
+                        }
+                        ws.request(1);
+                        return null;
                     }
                 })
-                .build();
-        server.start();
+                .get(10, TimeUnit.SECONDS);
+        if (text != null) {
+            client.sendText(text, true).get(10, TimeUnit.SECONDS);
+        }
         try {
-            CompletableFuture<String> echo = new CompletableFuture<>();
-            URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/");
-            java.net.http.WebSocket client = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(uri, new java.net.http.WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-                            echo.complete(data.toString());
-                            return null;
-                        }
-                    })
-                    .get(10, TimeUnit.SECONDS);
-            client.sendText("hello", true).get(10, TimeUnit.SECONDS);
-            String reply = echo.get(10, TimeUnit.SECONDS);
-            if (!reply.equals("hello")) {
-                throw new IllegalStateException("unexpected echo: " + reply);
-            }
-            System.out.println("Selkie sample: server on port " + server.port() + " echoed \"" + reply + "\"");
-            client.abort();
+            return received.get(10, TimeUnit.SECONDS);
         } finally {
-            server.stop(Duration.ofSeconds(2));
+            client.abort();
+        }
+    }
+
+    private static void expect(String actual, String expected) {
+        if (!actual.equals(expected)) {
+            throw new IllegalStateException("expected " + expected + ", got " + actual);
         }
     }
 }
