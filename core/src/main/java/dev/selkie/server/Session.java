@@ -30,11 +30,6 @@ import org.slf4j.LoggerFactory;
 final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, ListenerCalls.Owner,
         ConnectionTimers.Actions {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
-    /**
-     * Decoded (inflated) bytes one read may deliver before the rest of it waits for the loop's next
-     * turn, so that a peer's decompression bomb cannot keep the loop from its other connections.
-     */
-    static final long DECODE_BUDGET = 1 << 20;
 
     private final Connection connection;
     private final EventLoop loop;
@@ -64,7 +59,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
         this.subprotocol = upgrade.subprotocol();
         this.extensions = upgrade.extensions();
         this.attachment = upgrade.attachment();
-        this.calls = new ListenerCalls(config.listener(), this, loop, this);
+        this.calls = new ListenerCalls(config.listener(), this, loop, this, connection.pauses());
     }
 
     Connection connection() {
@@ -93,11 +88,11 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
         }
     }
 
-    private WebSocketProtocol protocol() {
+    WebSocketProtocol protocol() {
         if (protocol == null) {
             protocol = new WebSocketProtocol(Role.SERVER, config.maxMessageSize(), extensions, this);
             if (!extensions.isEmpty()) {
-                protocol.decodeBudget(DECODE_BUDGET);
+                protocol.decodeBudget(ReadPauses.DECODE_BUDGET);
             }
         }
         return protocol;
@@ -167,7 +162,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
         }
         send.last(FrameEncoder.close(code, reason));
         calls.stopPausing();
-        connection.readPausedForDispatch(false); // data is dropped from now on: read to the peer's close
+        connection.readToClose(); // data is dropped from now on: read to the peer's close
     }
 
     @Override
@@ -251,7 +246,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
 
     private ConnectionTimers timers() {
         if (timers == null) {
-            timers = new ConnectionTimers(loop, this);
+            timers = new ConnectionTimers(loop, this, connection.pauses());
         }
         return timers;
     }
@@ -259,11 +254,6 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     @Override
     public boolean active() {
         return connection.state() == ConnectionState.OPEN && (protocol == null || !protocol.closeSent());
-    }
-
-    @Override
-    public boolean readPaused() {
-        return connection.readPaused();
     }
 
     @Override
@@ -313,14 +303,9 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     }
 
     @Override
-    public void dispatchPaused(boolean paused) {
-        connection.readPausedForDispatch(paused);
-    }
-
-    @Override
     public void dispatchRejected(RejectedExecutionException e) {
         log.warn("the listener executor rejected the calls of {}; closing it: {}", this, e.toString());
-        connection.readPausedForDispatch(false);
+        connection.readToClose();
         closeWith(CloseStatus.INTERNAL_ERROR, "listener executor rejected work");
     }
 
@@ -386,6 +371,21 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     @Override
     public boolean isOpen() {
         return connection.state() == ConnectionState.OPEN && send.accepting();
+    }
+
+    @Override
+    public void pauseReading() {
+        connection.applicationPause(true);
+    }
+
+    @Override
+    public void resumeReading() {
+        connection.applicationPause(false);
+    }
+
+    @Override
+    public boolean readingPaused() {
+        return connection.pauses().requested() && isOpen();
     }
 
     @Override

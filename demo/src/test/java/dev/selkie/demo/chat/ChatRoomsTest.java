@@ -105,6 +105,9 @@ class ChatRoomsTest {
         @Override public void close() { throw new UnsupportedOperationException(); }
         @Override public void close(int code, String reason) { throw new UnsupportedOperationException(); }
         @Override public boolean isOpen() { return true; }
+        @Override public void pauseReading() { throw new UnsupportedOperationException(); }
+        @Override public void resumeReading() { throw new UnsupportedOperationException(); }
+        @Override public boolean readingPaused() { return false; }
         @Override public long bufferedAmount() { return 0; }
         @Override public InetSocketAddress remoteAddress() { return new InetSocketAddress("127.0.0.1", 1); }
         @Override public HttpRequest request() { throw new UnsupportedOperationException(); }
