@@ -413,8 +413,8 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
         if (paused == pauses.has(ReadPauses.APPLICATION)) {
             return;
         }
+        session.protocol().hold(paused); // before reading resumes: a transport may hand up bytes at once
         pauses.set(ReadPauses.APPLICATION, paused);
-        session.protocol().hold(paused);
         if (!paused && pendingInput != null) {
             schedulePending();
         }
