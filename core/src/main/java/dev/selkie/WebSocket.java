@@ -62,6 +62,50 @@ public interface WebSocket {
     boolean isOpen();
 
     /**
+     * Stops reading from this client (read flow control, as Jetty's {@code demand()} or Vert.x's
+     * {@code pause()}): the server no longer reads the socket, so once the socket buffers are full
+     * TCP backpressure stops the client's writes; the connection stays open and sends go on as
+     * usual. For an application that forwards messages to something slower than the client.
+     *
+     * <p>What the listener may still receive once this returns: called on the connection's event
+     * loop (in a listener call, without an executor), nothing more; bytes already read are kept,
+     * and decoding stops after the frame being delivered. Called from another thread (an executor's
+     * listener call, another connection), the pause reaches the loop shortly after; calls already
+     * under way are still made: the messages the loop decodes before the pause reaches it, and with
+     * an {@code executor}, those already queued for it (at most about the high-water mark).
+     *
+     * <p>While paused: the client's pings are not read, so not answered, until reading resumes (then
+     * at once, in order); neither the idle timeout nor the keep-alive pong timeout counts the pause
+     * against the client (both count again from the resume). A client that goes away unnoticed (FIN
+     * or reset) is noticed when reading resumes or when a write to it fails. When this side starts
+     * the closing handshake ({@link #close}, the server's stop, the idle timeout, a slow consumer),
+     * reading resumes by itself, so that the client's close frame is read within the close timeout;
+     * messages received after that are dropped, as in any closing handshake.
+     *
+     * <p>The state is a flag, not a counter: pausing twice and resuming once leaves reading resumed.
+     * It is independent of the server's own pause of an executor that falls behind (see {@code
+     * WebSocketServer.Builder.executor}): the socket is read while neither pauses. Thread-safe and
+     * non-blocking; calls of one thread take effect in the order made, also with respect to its
+     * {@link #close} calls. No effect (and no exception) once the connection is not {@link #isOpen open}.
+     */
+    void pauseReading();
+
+    /**
+     * Resumes reading after {@link #pauseReading()}: first the bytes already read and kept, in the
+     * loop's next turn, then the socket; the client's pings read meanwhile are answered. From another
+     * thread it takes effect on the loop shortly after. No effect if reading is not paused by the
+     * application or the connection is not open.
+     */
+    void resumeReading();
+
+    /**
+     * Whether the application paused reading: the last {@link #pauseReading()} or {@link
+     * #resumeReading()} call of any thread was a pause and the connection is still {@link #isOpen
+     * open}. Says nothing of the server's own pause for a slow executor.
+     */
+    boolean readingPaused();
+
+    /**
      * Memory held by this connection's frames that are not yet written to its socket: the frames'
      * bytes plus 128 bytes of bookkeeping per queued buffer, where small frames share 4 KiB write
      * chunks that count whole (4,224 bytes each) while they wait. 0 once everything is written; never

@@ -503,6 +503,9 @@ public final class WebSocketServer implements AutoCloseable {
          * resumes, and the idle timeout does not count the pause. If the executor rejects a task the
          * connection is closed with 1011, and its {@code onClose} (and any {@code onError}) then run on
          * the event loop. Default: on the event loop.
+         * <p>On JDK 21+ {@code Executors.newVirtualThreadPerTaskExecutor()} works as it is: a
+         * connection's calls still run one at a time and in order (it has at most one task on the
+         * executor at a time), so a listener may block without holding a loop or a platform thread.
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");

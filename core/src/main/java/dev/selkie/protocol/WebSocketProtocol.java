@@ -66,6 +66,8 @@ public final class WebSocketProtocol {
     /** Decoded bytes after which {@link #receive} returns, leaving the rest of its input. */
     private long decodeBudget = Long.MAX_VALUE;
     private long decodedThisReceive;
+    /** Set by {@link #hold}: {@link #receive} decodes nothing more and leaves its input. */
+    private boolean held;
 
     /** A server's protocol without extensions. */
     public WebSocketProtocol(int maxMessageSize, ProtocolHandler handler) {
@@ -100,11 +102,12 @@ public final class WebSocketProtocol {
      * messages extensions decoded in this call reach the {@link #decodeBudget}, it returns after the
      * message that reached it and leaves the rest in {@code in}, for a later call. May unmask in
      * place, so {@code in} must be writable scratch space of the caller. In state CLOSED bytes are
-     * ignored.
+     * ignored. While {@link #hold held} (also when a handler call holds it) it returns before the
+     * next frame, leaving the rest in {@code in}.
      */
     public void receive(ByteBuffer in) {
         decodedThisReceive = 0;
-        while (in.hasRemaining() && decodedThisReceive < decodeBudget) {
+        while (in.hasRemaining() && decodedThisReceive < decodeBudget && !held) {
             if (state == State.CLOSED) {
                 in.position(in.limit());
                 return;
@@ -319,6 +322,22 @@ public final class WebSocketProtocol {
      */
     public void decodeBudget(long bytes) {
         decodeBudget = bytes;
+    }
+
+    /**
+     * Holds ({@code true}) or releases the input: while held, {@link #receive} decodes nothing and
+     * leaves its input for a later call. Called from a handler call (say in {@code onText}), it takes
+     * effect at the end of that frame: nothing after it is decoded, not even a control frame, so no
+     * ping is answered until the input is released (the caller that stops reading pauses the peer).
+     * Releasing does not decode the input left: the caller passes it to {@link #receive} again.
+     */
+    public void hold(boolean held) {
+        this.held = held;
+    }
+
+    /** Whether the input is {@link #hold held}. */
+    public boolean held() {
+        return held;
     }
 
     private void ping(byte[] payload) {

@@ -27,16 +27,19 @@ final class Attributes {
         }
     }
 
-    synchronized Object get(AttributeKey<?> key) {
+    /** The value under {@code key}, or null. */
+    @SuppressWarnings("unchecked") // only put(key of T, T) and HandshakeDecision.with(key of T, T) store values
+    synchronized <T> T get(AttributeKey<T> key) {
         int at = indexOf(key);
-        return at < 0 ? null : pairs[at + 1];
+        return at < 0 ? null : (T) pairs[at + 1];
     }
 
     /** Stores {@code value}, or removes the key if it is null; returns the previous value or null. */
-    synchronized Object put(AttributeKey<?> key, Object value) {
+    @SuppressWarnings("unchecked") // as above
+    synchronized <T> T put(AttributeKey<T> key, T value) {
         int at = indexOf(key);
         if (at >= 0) {
-            Object previous = pairs[at + 1];
+            T previous = (T) pairs[at + 1];
             if (value != null) {
                 pairs[at + 1] = value;
             } else { // the last pair moves into the hole

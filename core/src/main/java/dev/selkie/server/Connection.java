@@ -21,9 +21,6 @@ import org.slf4j.LoggerFactory;
 final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue.Writer, Timer.Owner {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final long DEFAULT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final int PAUSED_FOR_DECISION = 1;
-    private static final int PAUSED_FOR_DISPATCH = 2;
-    private static final int PAUSED_FOR_BUDGET = 4;
 
     private final EventLoop loop;
     private final ServerConfig config;
@@ -36,10 +33,12 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
     /** The WebSocket side, from the opening on. */
     private Session session;
     private Timer lingerTimer;
-    /** Bytes read and not yet decoded, waiting for the next turn (see {@link #receiveLater}). */
+    /** Bytes read and not yet decoded, waiting for the session (see {@link #receiveOpen}). */
     private ByteBuffer pendingInput;
-    /** Why reading is paused (bits; 0: read). */
-    private int readPauses;
+    /** Whether {@link #receivePending} is queued for the next turn. */
+    private boolean pendingScheduled;
+    /** Why reading is paused. */
+    private final ReadPauses pauses;
     private boolean dirty;
     private boolean peerEof;
     /** After the last bytes: FIN and read to the peer's FIN (true), or close at once (a clean close). */
@@ -52,6 +51,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
         this.config = loop.config();
         this.transport = transport;
         this.send = new SendQueue(this, loop);
+        this.pauses = new ReadPauses(transport, loop);
     }
 
     EventLoop loop() {
@@ -113,39 +113,57 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
             before = state;
             switch (before) {
                 case HANDSHAKE -> stage().feed(in);
-                case OPEN -> {
-                    session.receive(in);
-                    if (in.hasRemaining() && state == ConnectionState.OPEN) {
-                        receiveLater(in); // the session's decode budget for this read is spent
-                    }
-                }
+                case OPEN -> receiveOpen(in);
                 case DRAINING, LINGERING, CLOSED -> in.position(in.limit());
             }
         } while (in.hasRemaining() && state != before);
     }
 
     /**
-     * Keeps the rest of a read for the loop's next turn, not reading meanwhile: the session has
-     * decoded as much as one read may (a stream of compressed messages that inflate to a lot).
+     * Bytes for the session: decoded now, or kept until it may take them, not reading meanwhile.
+     * The session leaves input when it has decoded as much as one read may (a stream of compressed
+     * messages that inflate to a lot: the rest waits for the loop's next turn) or when the
+     * application paused reading (the rest waits for its resume). Bytes that arrive while earlier
+     * ones wait (TLS hands up one record after another) queue behind them.
      */
-    private void receiveLater(ByteBuffer rest) {
-        pendingInput = ByteBuffer.allocate(rest.remaining()).put(rest).flip();
-        pauseReading(PAUSED_FOR_BUDGET, true);
-        loop.executeNextTurn(this::receivePending);
+    private void receiveOpen(ByteBuffer in) {
+        if (pendingInput != null) {
+            pendingInput = ByteBuffer.allocate(pendingInput.remaining() + in.remaining())
+                    .put(pendingInput).put(in).flip();
+            return;
+        }
+        session.receive(in);
+        if (in.hasRemaining() && state == ConnectionState.OPEN) {
+            pendingInput = ByteBuffer.allocate(in.remaining()).put(in).flip();
+            pauses.set(ReadPauses.PENDING, true);
+            schedulePending();
+        }
+    }
+
+    /** The kept bytes go to the session in the next turn, unless the application holds them. */
+    private void schedulePending() {
+        if (!pendingScheduled && !pauses.has(ReadPauses.APPLICATION)) {
+            pendingScheduled = true;
+            loop.executeNextTurn(this::receivePending);
+        }
     }
 
     private void receivePending() {
+        pendingScheduled = false;
+        if (state == ConnectionState.OPEN && pauses.has(ReadPauses.APPLICATION)) {
+            return; // the resume schedules this again
+        }
         ByteBuffer input = pendingInput;
         pendingInput = null;
         if (input != null && state == ConnectionState.OPEN) {
             session.receive(input);
             if (input.hasRemaining() && state == ConnectionState.OPEN) {
                 pendingInput = input;
-                loop.executeNextTurn(this::receivePending);
+                schedulePending();
                 return;
             }
         }
-        pauseReading(PAUSED_FOR_BUDGET, false);
+        pauses.set(ReadPauses.PENDING, false);
     }
 
     private HandshakeStage stage() {
@@ -205,11 +223,11 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
             state = ConnectionState.OPEN;
             loop.metrics().acceptedHandshakes++;
             loop.metrics().openConnections++;
-            pauseReading(PAUSED_FOR_DECISION, false);
+            pauses.set(ReadPauses.DECISION, false);
             log.debug("opened {}", this);
             session.opened();
             if (upgrade.early() != null && state == ConnectionState.OPEN) {
-                session.receive(upgrade.early());
+                receiveOpen(upgrade.early());
             }
         } else {
             HandshakeOutcome.Respond respond = (HandshakeOutcome.Respond) outcome;
@@ -228,7 +246,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
 
     @Override
     public void handshakeReading(boolean on) {
-        pauseReading(PAUSED_FOR_DECISION, !on);
+        pauses.set(ReadPauses.DECISION, !on);
     }
 
     /** Whether the opening handshake is still under way (the loop's deadlines ask). */
@@ -310,8 +328,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
             closeNow();
             return;
         }
-        readPauses = 0;
-        transport.reading(true);
+        pauses.clear();
     }
 
     /** Closes the socket now, dropping anything unwritten. Idempotent. */
@@ -371,22 +388,50 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
         return transport.writeBlocked();
     }
 
-    /** Executor mode: not reading while the listener's queued calls hold too much. */
-    void readPausedForDispatch(boolean paused) {
-        pauseReading(PAUSED_FOR_DISPATCH, paused && state == ConnectionState.OPEN);
+    /** Why reading is paused: the listener's calls and the timers consult and set it too. */
+    ReadPauses pauses() {
+        return pauses;
     }
 
-    /** Whether reading is paused for the server's own reasons (an interceptor or the executor). */
-    boolean readPaused() {
-        return readPauses != 0;
-    }
-
-    private void pauseReading(int reason, boolean paused) {
-        int pauses = paused ? readPauses | reason : readPauses & ~reason;
-        if (pauses != readPauses) {
-            readPauses = pauses;
-            transport.reading(pauses == 0);
+    /**
+     * {@link dev.selkie.WebSocket#pauseReading()} ({@code paused}) or {@code resumeReading()}; any
+     * thread. The latest wish is applied on the loop: at once on the loop thread, else as a loop task
+     * (after the tasks this thread queued before). No effect once the WebSocket is not open.
+     */
+    void applicationPause(boolean paused) {
+        if (session == null || !session.isOpen()) {
+            return;
         }
+        pauses.request(paused);
+        if (loop.inLoop()) {
+            applyApplicationPause();
+        } else {
+            loop.execute(this::applyApplicationPause);
+        }
+    }
+
+    /**
+     * The application's pause holds while it asks for one and the WebSocket is open with no close
+     * frame sent by this side. Paused: the socket is not read and the protocol stops before its next
+     * frame, keeping the rest of a read; resumed: that rest is decoded in the next turn, then the
+     * socket is read again.
+     */
+    private void applyApplicationPause() {
+        boolean paused = pauses.requested() && state == ConnectionState.OPEN && session.active();
+        if (paused == pauses.has(ReadPauses.APPLICATION)) {
+            return;
+        }
+        session.protocol().hold(paused); // before reading resumes: a transport may hand up bytes at once
+        pauses.set(ReadPauses.APPLICATION, paused);
+        if (!paused && pendingInput != null) {
+            schedulePending();
+        }
+    }
+
+    /** This side sent its close frame, or the executor failed: read on to the peer's close, whoever paused. */
+    void readToClose() {
+        pauses.set(ReadPauses.DISPATCH, false);
+        applyApplicationPause();
     }
 
     /** A message for many recipients (broadcast, publish); {@code onLoop}: called on this connection's loop. */

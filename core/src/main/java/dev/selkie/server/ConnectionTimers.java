@@ -11,15 +11,16 @@ import java.util.concurrent.TimeUnit;
  * A session makes this only when it first needs a timer (an idle connection of a server without
  * idle timeout or keep-alive has none). Loop thread only; times are the loop's {@link Clock}
  * nanoseconds.
+ *
+ * <p>While this side does not read ({@link ReadPauses}: the application paused, the executor is
+ * behind), neither silence nor a missing pong counts against the peer: its data and its pong may be
+ * waiting unread in the socket. Both are counted again from the moment reading resumed.
  */
 final class ConnectionTimers implements Timer.Owner {
     /** What the timers make the connection do. */
     interface Actions {
         /** Whether the WebSocket is open and this side has not sent its close frame. */
         boolean active();
-
-        /** Whether the connection is not read for its own reasons (then silence is not idleness). */
-        boolean readPaused();
 
         /** Nothing arrived for the idle timeout: close with 1001. */
         void idle();
@@ -40,14 +41,16 @@ final class ConnectionTimers implements Timer.Owner {
     private final EventLoop loop;
     private final ServerConfig config;
     private final Actions actions;
+    private final ReadPauses pauses;
     private final Timer[] timers = new Timer[TimerKind.CLOSE.ordinal() + 1];
     private long lastRead;
     private boolean awaitingPong;
 
-    ConnectionTimers(EventLoop loop, Actions actions) {
+    ConnectionTimers(EventLoop loop, Actions actions, ReadPauses pauses) {
         this.loop = loop;
         this.config = loop.config();
         this.actions = actions;
+        this.pauses = pauses;
         this.lastRead = loop.clockNow();
     }
 
@@ -118,10 +121,11 @@ final class ConnectionTimers implements Timer.Owner {
         switch (timer) {
             case IDLE -> {
                 if (actions.active()) {
-                    if (actions.readPaused()) {
+                    if (pauses.any()) {
                         lastRead = now; // not reading is our doing, not the peer's silence
                     }
-                    long idleAt = lastRead + config.idleTimeout().toNanos();
+                    long since = pauses.resumedAt() - lastRead > 0 ? pauses.resumedAt() : lastRead;
+                    long idleAt = since + config.idleTimeout().toNanos();
                     if (now - idleAt >= 0) {
                         actions.idle();
                     } else {
@@ -135,15 +139,21 @@ final class ConnectionTimers implements Timer.Owner {
                         actions.keepAlive(FrameEncoder.frame(Opcode.PING, true,
                                 ByteBuffer.allocate(Long.BYTES).putLong(0, now)));
                         awaitingPong = true;
-                        long deadline = config.pongTimeout().toNanos();
-                        schedule(TimerKind.PONG, now + (deadline > 0 ? deadline : config.pingInterval().toNanos()));
+                        schedule(TimerKind.PONG, now + pongTimeout());
                     }
                     schedule(TimerKind.PING, now + config.pingInterval().toNanos());
                 }
             }
             case PONG -> {
                 if (awaitingPong) {
-                    actions.noPong();
+                    long pongBy = pauses.resumedAt() + pongTimeout();
+                    if (pauses.any()) {
+                        schedule(TimerKind.PONG, now + pongTimeout()); // the pong may wait unread
+                    } else if (pongBy - now > 0) {
+                        schedule(TimerKind.PONG, pongBy); // reading resumed lately: a full timeout from then
+                    } else {
+                        actions.noPong();
+                    }
                 }
             }
             case CLOSE -> actions.closeTimedOut();
@@ -153,6 +163,12 @@ final class ConnectionTimers implements Timer.Owner {
     @Override
     public void timerFailed(RuntimeException error) {
         actions.failed(error);
+    }
+
+    /** How long a keep-alive ping's pong may take: the pong timeout, else the ping interval. */
+    private long pongTimeout() {
+        long deadline = config.pongTimeout().toNanos();
+        return deadline > 0 ? deadline : config.pingInterval().toNanos();
     }
 
     private void schedule(TimerKind kind, long deadline) {

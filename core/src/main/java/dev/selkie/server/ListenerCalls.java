@@ -12,17 +12,14 @@ import org.slf4j.LoggerFactory;
  * Every call of one connection's {@link WebSocketListener}, in one place: on the event loop, or in
  * order through a {@link SerialDispatcher} when the server has an executor; a listener exception
  * goes to {@code onError}, {@code onClose} happens exactly once, and a fatal error (out of memory)
- * is not swallowed. With an executor, the messages waiting for it are counted and the connection is
- * told to stop and resume reading ({@link Owner#dispatchPaused}).
+ * is not swallowed. With an executor, the messages waiting for it are counted and the connection
+ * stops and resumes reading for them ({@link ReadPauses#DISPATCH}).
  */
 final class ListenerCalls implements SerialDispatcher.Owner {
     private static final Logger log = LoggerFactory.getLogger(ListenerCalls.class);
 
     /** What the calls tell their connection. */
     interface Owner {
-        /** Executor mode: whether the queued listener calls hold too much (stop reading) or not (read again). Loop thread. */
-        void dispatchPaused(boolean paused);
-
         /** The executor rejected the calls; close the connection. Loop thread. */
         void dispatchRejected(RejectedExecutionException e);
     }
@@ -36,6 +33,7 @@ final class ListenerCalls implements SerialDispatcher.Owner {
     private final WebSocket ws;
     private final EventLoop loop;
     private final Owner owner;
+    private final ReadPauses pauses;
     private final long highWaterMark;
     private final long lowWaterMark;
     /** Null: calls run on the loop. */
@@ -43,11 +41,12 @@ final class ListenerCalls implements SerialDispatcher.Owner {
     private boolean closeReported;
     private boolean paused;
 
-    ListenerCalls(WebSocketListener listener, WebSocket ws, EventLoop loop, Owner owner) {
+    ListenerCalls(WebSocketListener listener, WebSocket ws, EventLoop loop, Owner owner, ReadPauses pauses) {
         this.listener = listener;
         this.ws = ws;
         this.loop = loop;
         this.owner = owner;
+        this.pauses = pauses;
         ServerConfig config = loop.config();
         this.highWaterMark = config.highWaterMark();
         this.lowWaterMark = config.lowWaterMark();
@@ -179,7 +178,7 @@ final class ListenerCalls implements SerialDispatcher.Owner {
     private void dispatched() {
         if (!paused && dispatcher.pendingBytes() > highWaterMark) {
             paused = true;
-            owner.dispatchPaused(true);
+            pauses.set(ReadPauses.DISPATCH, true);
         }
     }
 
@@ -196,7 +195,7 @@ final class ListenerCalls implements SerialDispatcher.Owner {
     private void resumeIfLow() {
         if (paused && dispatcher.pendingBytes() <= lowWaterMark) {
             paused = false;
-            owner.dispatchPaused(false);
+            pauses.set(ReadPauses.DISPATCH, false);
         }
     }
 

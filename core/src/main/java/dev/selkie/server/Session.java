@@ -33,11 +33,6 @@ import org.slf4j.LoggerFactory;
 final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, ListenerCalls.Owner,
         ConnectionTimers.Actions {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
-    /**
-     * Decoded (inflated) bytes one read may deliver before the rest of it waits for the loop's next
-     * turn, so that a peer's decompression bomb cannot keep the loop from its other connections.
-     */
-    static final long DECODE_BUDGET = 1 << 20;
 
     private final Connection connection;
     private final EventLoop loop;
@@ -56,8 +51,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     /** The close code this side started the closing handshake with (0: it did not). */
     private int closeCodeSent;
     private String closeReasonSent = "";
-    /** Made at the first subscribe; read by {@link #topics()} from any thread. */
-    private volatile Subscriptions topics;
+    private final Subscriptions topics;
 
     Session(Connection connection, SendQueue send, HandshakeOutcome.Upgrade upgrade) {
         this.connection = connection;
@@ -69,7 +63,8 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
         this.extensions = upgrade.extensions();
         this.route = upgrade.route();
         this.attributes = new Attributes(upgrade.attributes());
-        this.calls = new ListenerCalls(route.listener(), this, loop, this);
+        this.topics = new Subscriptions(loop, connection, send);
+        this.calls = new ListenerCalls(route.listener(), this, loop, this, connection.pauses());
     }
 
     Connection connection() {
@@ -98,11 +93,11 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
         }
     }
 
-    private WebSocketProtocol protocol() {
+    WebSocketProtocol protocol() {
         if (protocol == null) {
             protocol = new WebSocketProtocol(Role.SERVER, route.maxMessageSize(), extensions, this);
             if (!extensions.isEmpty()) {
-                protocol.decodeBudget(DECODE_BUDGET);
+                protocol.decodeBudget(ReadPauses.DECODE_BUDGET);
             }
         }
         return protocol;
@@ -172,7 +167,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
         }
         send.last(FrameEncoder.close(code, reason));
         calls.stopPausing();
-        connection.readPausedForDispatch(false); // data is dropped from now on: read to the peer's close
+        connection.readToClose(); // data is dropped from now on: read to the peer's close
     }
 
     @Override
@@ -236,7 +231,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
             timers.closed();
             timers.ended();
         }
-        leaveTopics();
+        topics.leaveAll();
         calls.close(code, reason, remote);
     }
 
@@ -245,7 +240,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
         if (timers != null) {
             timers.cancelAll();
         }
-        leaveTopics();
+        topics.leaveAll();
         for (Extension extension : extensions) {
             extension.release();
         }
@@ -256,7 +251,7 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
 
     private ConnectionTimers timers() {
         if (timers == null) {
-            timers = new ConnectionTimers(loop, this);
+            timers = new ConnectionTimers(loop, this, connection.pauses());
         }
         return timers;
     }
@@ -264,11 +259,6 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     @Override
     public boolean active() {
         return connection.state() == ConnectionState.OPEN && (protocol == null || !protocol.closeSent());
-    }
-
-    @Override
-    public boolean readPaused() {
-        return connection.readPaused();
     }
 
     @Override
@@ -318,40 +308,10 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     }
 
     @Override
-    public void dispatchPaused(boolean paused) {
-        connection.readPausedForDispatch(paused);
-    }
-
-    @Override
     public void dispatchRejected(RejectedExecutionException e) {
         log.warn("the listener executor rejected the calls of {}; closing it: {}", this, e.toString());
-        connection.readPausedForDispatch(false);
+        connection.readToClose();
         closeWith(CloseStatus.INTERNAL_ERROR, "listener executor rejected work");
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Topics (loop thread)
-
-    private void subscribed(String topic) {
-        if (send.accepting()) {
-            if (topics == null) {
-                topics = new Subscriptions(loop.topics(), connection);
-            }
-            topics.add(topic);
-        }
-    }
-
-    private void unsubscribed(String topic) {
-        if (topics != null) {
-            topics.remove(topic);
-        }
-    }
-
-    private void leaveTopics() {
-        if (topics != null) {
-            topics.leaveAll();
-            topics = null;
-        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -400,6 +360,21 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
     }
 
     @Override
+    public void pauseReading() {
+        connection.applicationPause(true);
+    }
+
+    @Override
+    public void resumeReading() {
+        connection.applicationPause(false);
+    }
+
+    @Override
+    public boolean readingPaused() {
+        return connection.pauses().requested() && isOpen();
+    }
+
+    @Override
     public long bufferedAmount() {
         return send.queued();
     }
@@ -421,46 +396,27 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
 
     @Override
     public <T> Optional<T> attribute(AttributeKey<T> key) {
-        @SuppressWarnings("unchecked") // only attribute(key, T) and HandshakeDecision.with(key, T) store values
-        T value = (T) attributes.get(Objects.requireNonNull(key, "key"));
-        return Optional.ofNullable(value);
+        return Optional.ofNullable(attributes.get(Objects.requireNonNull(key, "key")));
     }
 
     @Override
     public <T> Optional<T> attribute(AttributeKey<T> key, T value) {
-        @SuppressWarnings("unchecked") // as above
-        T previous = (T) attributes.put(Objects.requireNonNull(key, "key"), value);
-        return Optional.ofNullable(previous);
+        return Optional.ofNullable(attributes.put(Objects.requireNonNull(key, "key"), value));
     }
 
     @Override
     public void subscribe(String topic) {
-        Objects.requireNonNull(topic, "topic");
-        if (loop.inLoop()) {
-            subscribed(topic);
-            return;
-        }
-        TopicRegistry registry = loop.topics();
-        registry.subscriptionQueued(); // before the task: a publish this thread makes next must not skip the loop
-        loop.execute(() -> {
-            try {
-                subscribed(topic);
-            } finally {
-                registry.subscriptionApplied();
-            }
-        });
-    }
-
-    @Override
-    public Set<String> topics() {
-        Subscriptions current = topics;
-        return current == null ? Set.of() : current.snapshot();
+        topics.subscribe(Objects.requireNonNull(topic, "topic"));
     }
 
     @Override
     public void unsubscribe(String topic) {
-        Objects.requireNonNull(topic, "topic");
-        onLoop(() -> unsubscribed(topic));
+        topics.unsubscribe(Objects.requireNonNull(topic, "topic"));
+    }
+
+    @Override
+    public Set<String> topics() {
+        return topics.snapshot();
     }
 
     /** Runs at once on the loop thread, else as a loop task. */

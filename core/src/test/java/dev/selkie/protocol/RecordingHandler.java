@@ -11,7 +11,7 @@ import java.util.List;
  * {@code error:<code>}, and {@code sent:<hex>} for every pong and close frame the protocol asks for
  * ({@link #sendPong}, {@link #sendClose}), as a server encodes it.
  */
-final class RecordingHandler implements ProtocolHandler {
+class RecordingHandler implements ProtocolHandler {
     static final HexFormat HEX = HexFormat.of();
 
     final List<String> events = new ArrayList<>();

@@ -260,4 +260,33 @@ class WebSocketProtocolTest {
         assertEquals(List.of("binary:010203040506070809", "text:short header",
                 "sent:" + serverFrame(Opcode.PONG, new byte[] {1}), "ping:01"), h.events);
     }
+
+    @Test
+    void aHoldFromAHandlerCallStopsAfterThatFrameAndLeavesTheRestOfTheInput() {
+        WebSocketProtocol[] protocol = new WebSocketProtocol[1];
+        RecordingHandler h = new RecordingHandler() {
+            @Override
+            public void onText(String text) {
+                super.onText(text);
+                if (text.equals("hold")) {
+                    protocol[0].hold(true);
+                }
+            }
+        };
+        protocol[0] = new WebSocketProtocol(MAX, h);
+        byte[] rest = ClientFrames.concat(ClientFrames.ping(new byte[] {5}), ClientFrames.text("after"));
+        byte[] input = ClientFrames.concat(ClientFrames.text("hold"), rest);
+        ByteBuffer in = ByteBuffer.allocate(input.length).put(input).flip();
+        protocol[0].receive(in);
+        assertEquals(List.of("text:hold"), h.events, "not even the ping after it");
+        assertEquals(rest.length, in.remaining());
+        assertTrue(protocol[0].held());
+        protocol[0].receive(in);
+        assertEquals(rest.length, in.remaining(), "held: nothing decoded");
+        protocol[0].hold(false);
+        protocol[0].receive(in);
+        assertFalse(in.hasRemaining());
+        assertEquals(List.of("text:hold", "sent:" + serverFrame(Opcode.PONG, new byte[] {5}), "ping:05", "text:after"),
+                h.events);
+    }
 }

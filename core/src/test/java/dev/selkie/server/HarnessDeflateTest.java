@@ -53,7 +53,7 @@ class HarnessDeflateTest {
                 .getBytes(StandardCharsets.ISO_8859_1));
         h.loop.runPending();
         try (ClientDeflate deflate = clientFor(h.responseHead())) {
-            byte[] message = "a".repeat(Math.toIntExact(Session.DECODE_BUDGET / 2)).getBytes(StandardCharsets.UTF_8);
+            byte[] message = "a".repeat(Math.toIntExact(ReadPauses.DECODE_BUDGET / 2)).getBytes(StandardCharsets.UTF_8);
             ByteArrayOutputStream stream = new ByteArrayOutputStream();
             int messages = 7;
             for (int i = 0; i < messages; i++) {
