@@ -186,7 +186,7 @@ public final class WebSocketServer {
 
     /** A snapshot of the server's counters. */
     public ServerMetrics metrics() {
-        return engine.metrics();
+        return new ServerMetrics(engine.metrics());
     }
 
     /** Configures a {@link WebSocketServer}; every option has a documented default. */

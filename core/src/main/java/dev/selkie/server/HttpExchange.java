@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpExchange {
     private static final Logger log = LoggerFactory.getLogger(HttpExchange.class);
+    private static final RateLimitedLog handlerFailed = new RateLimitedLog(log);
     private static final int INITIAL_BODY_CAPACITY = 8 << 10;
     private static final byte[] NO_BODY = new byte[0];
     static final ByteBuffer CONTINUE = ByteBuffer.wrap(
@@ -99,7 +100,7 @@ final class HttpExchange {
             if (Fatal.isFatal(e)) {
                 throw (Error) e;
             }
-            log.warn("HttpHandler failed on {}", view, e);
+            handlerFailed.warn("HttpHandler failed on {}", view, e);
             response = HttpResponse.text(500, "internal server error\n");
         }
         return new HandshakeOutcome.Respond(

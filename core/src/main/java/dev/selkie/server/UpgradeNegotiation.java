@@ -3,6 +3,7 @@ package dev.selkie.server;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpResponse;
+import dev.selkie.RejectionReason;
 import dev.selkie.protocol.Extension;
 import dev.selkie.protocol.ExtensionOffer;
 import dev.selkie.protocol.Extensions;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class UpgradeNegotiation {
     private static final Logger log = LoggerFactory.getLogger(UpgradeNegotiation.class);
+    private static final RateLimitedLog interceptorFailed = new RateLimitedLog(log);
 
     private final ServerConfig config;
     private final EventLoop loop;
@@ -105,7 +107,7 @@ final class UpgradeNegotiation {
             HttpResponse rejection = decision.rejection().orElseThrow();
             log.debug("interceptor rejected {} with {}", request, rejection.status());
             return new HandshakeOutcome.Respond(HttpResponses.response(rejection.status(), rejection.headers(),
-                    rejection.body()), "interceptor");
+                    rejection.body()), RejectionReason.INTERCEPTOR);
         }
         String chosen = decision.subprotocol().orElse(null);
         if (chosen != null && !request.offeredSubprotocols().contains(chosen)) {
@@ -142,8 +144,8 @@ final class UpgradeNegotiation {
         if (Fatal.isFatal(error) && loop.inLoop()) {
             throw (Error) error; // the JVM is out of memory: the loop ends and the server stops
         }
-        log.warn("handshake interceptor failed for {}", request, error);
+        interceptorFailed.warn("handshake interceptor failed for {}", request, error);
         return new HandshakeOutcome.Respond(HttpResponses.response(500, Map.of(),
-                "internal server error\n".getBytes(StandardCharsets.UTF_8)), "500");
+                "internal server error\n".getBytes(StandardCharsets.UTF_8)), RejectionReason.INTERCEPTOR_FAILED);
     }
 }
