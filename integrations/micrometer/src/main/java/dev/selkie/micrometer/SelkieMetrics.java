@@ -61,7 +61,8 @@ import java.util.function.ToDoubleFunction;
  *     (counters, bytes): permessage-deflate payloads before and after
  * </ul>
  *
- * <p>Prometheus renders them with underscores and units, e.g. {@code selkie_connections_open},
+ * <p>Only bytes and seconds are declared as base units (Prometheus appends them to the name). Prometheus
+ * renders the meters with underscores, units and {@code _total}, e.g. {@code selkie_connections_open},
  * {@code selkie_data_received_bytes_total}, {@code selkie_handshakes_rejected_total{reason="not_found"}},
  * {@code selkie_ping_rtt_seconds_count}.
  *
@@ -194,7 +195,7 @@ public final class SelkieMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         // strongly held: the registry keeps this binder (which the function meters hold weakly) alive
         Gauge.builder("selkie.connections.open", this, m -> m.snapshot().openConnections())
-                .tags(tags).description("WebSocket connections open now").baseUnit("connections")
+                .tags(tags).description("WebSocket connections open now")
                 .strongReference(true).register(registry);
         Gauge.builder("selkie.send.queued", this, m -> m.snapshot().queuedBytes())
                 .tags(tags).description("Memory held by frames queued and not yet written")
@@ -206,11 +207,11 @@ public final class SelkieMetrics implements MeterBinder {
             counter(registry, "selkie.handshakes.rejected", "Upgrades refused, connections dropped before they opened",
                     null, m -> m.rejectedHandshakes(reason), "reason", reason.name().toLowerCase(Locale.ROOT));
         }
-        counter(registry, "selkie.messages.received", "Complete messages received", "messages",
+        counter(registry, "selkie.messages.received", "Complete messages received", null,
                 ServerMetrics::messagesIn);
-        counter(registry, "selkie.messages.sent", "Messages queued for sending, once per recipient", "messages",
+        counter(registry, "selkie.messages.sent", "Messages queued for sending, once per recipient", null,
                 ServerMetrics::messagesOut);
-        counter(registry, "selkie.messages.dropped", "Messages not queued because of a slow consumer", "messages",
+        counter(registry, "selkie.messages.dropped", "Messages not queued because of a slow consumer", null,
                 ServerMetrics::droppedMessages);
         counter(registry, "selkie.data.received", "Bytes read from sockets", BaseUnits.BYTES, ServerMetrics::bytesIn);
         counter(registry, "selkie.data.sent", "Bytes written to sockets", BaseUnits.BYTES, ServerMetrics::bytesOut);
@@ -237,14 +238,14 @@ public final class SelkieMetrics implements MeterBinder {
         }
 
         counter(registry, "selkie.control.floods", "Connections closed for pinging faster than reading the pongs",
-                "connections", ServerMetrics::controlFloods);
+                null, ServerMetrics::controlFloods);
         counter(registry, "selkie.slow.consumer.closes", "Connections closed because their send queue was full",
-                "connections", ServerMetrics::slowConsumerCloses);
+                null, ServerMetrics::slowConsumerCloses);
         counter(registry, "selkie.executor.rejections", "Connections closed because the listener executor refused work",
-                "connections", ServerMetrics::executorRejections);
-        counter(registry, "selkie.listener.errors", "Exceptions thrown by the listener", "errors",
+                null, ServerMetrics::executorRejections);
+        counter(registry, "selkie.listener.errors", "Exceptions thrown by the listener", null,
                 ServerMetrics::listenerErrors);
-        counter(registry, "selkie.fatal.errors", "Fatal errors the server stopped for", "errors",
+        counter(registry, "selkie.fatal.errors", "Fatal errors the server stopped for", null,
                 ServerMetrics::fatalErrors);
 
         counter(registry, "selkie.compression.received.compressed", "Payload bytes of compressed messages received",
