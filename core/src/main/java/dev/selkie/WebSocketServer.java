@@ -239,7 +239,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** A snapshot of the server's counters. */
     public ServerMetrics metrics() {
-        return engine.metrics();
+        return new ServerMetrics(engine.metrics());
     }
 
     /** Configures a {@link WebSocketServer}; every option has a documented default. */

@@ -20,8 +20,6 @@ final class Acceptor implements Timer.Owner {
     private static final int MAX_ACCEPTS_PER_TURN = 256;
     /** How long accepting pauses after {@code accept()} failed. */
     static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Accept failures are logged at WARN at most this often; in between at DEBUG. */
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final ServerEngine engine;
     private final ServerSocketChannel channel;
@@ -30,15 +28,15 @@ final class Acceptor implements Timer.Owner {
     private Deadlines deadlines;
     private SelectionKey key;
     private boolean paused;
-    private boolean warned;
-    private long lastWarnAt;
-    private long failuresSinceWarn;
+    /** Accept failures are logged at WARN at most once per interval; in between at DEBUG. */
+    private final RateLimitedLog warnings;
 
     Acceptor(ServerEngine engine, ServerSocketChannel channel, TransportStack stack, Clock clock) {
         this.engine = engine;
         this.channel = channel;
         this.stack = stack;
         this.clock = clock;
+        this.warnings = new RateLimitedLog(log, clock, RateLimitedLog.INTERVAL);
     }
 
     /** Registers with the serving loop's selector (before the loop runs). */
@@ -66,18 +64,8 @@ final class Acceptor implements Timer.Owner {
 
     private void pause(IOException e) {
         long at = clock.nanoTime();
-        if (!warned || at - lastWarnAt >= WARN_INTERVAL_NANOS) {
-            log.warn("accept failed: {}; accepting pauses {} ms after each failure ({} more failures since the "
-                    + "last warning, at most one warning per {} s)", e.toString(),
-                    TimeUnit.NANOSECONDS.toMillis(PAUSE_NANOS), failuresSinceWarn,
-                    TimeUnit.NANOSECONDS.toSeconds(WARN_INTERVAL_NANOS));
-            warned = true;
-            lastWarnAt = at;
-            failuresSinceWarn = 0;
-        } else {
-            failuresSinceWarn++;
-            log.debug("accept failed: {}", e.toString());
-        }
+        warnings.warn("accept failed: {}; accepting pauses {} ms after each failure", e.toString(),
+                TimeUnit.NANOSECONDS.toMillis(PAUSE_NANOS));
         paused = true;
         if (key.isValid()) {
             key.interestOps(0);

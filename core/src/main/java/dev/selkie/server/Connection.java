@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import dev.selkie.SendResult;
 import dev.selkie.protocol.Extensions;
 import java.io.IOException;
@@ -221,8 +222,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
                     upgrade.subprotocol(), Extensions.answer(upgrade.extensions()), upgrade.extraHeaders());
             session = new Session(this, send, upgrade);
             state = ConnectionState.OPEN;
-            loop.metrics().acceptedHandshakes++;
-            loop.metrics().openConnections++;
+            loop.metrics().opened();
             pauses.set(ReadPauses.DECISION, false);
             log.debug("opened {}", this);
             session.opened();
@@ -260,7 +260,7 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
      */
     void handshakeTimedOut() {
         log.debug("handshake of {} timed out", this);
-        loop.metrics().rejected("timeout");
+        loop.metrics().rejected(RejectionReason.HANDSHAKE_TIMEOUT);
         if (handshake == null || !handshake.answerTimedOut()) {
             closeNow();
         }

@@ -1,6 +1,7 @@
 package dev.selkie.server;
 
 import dev.selkie.AttributeKey;
+import dev.selkie.RejectionReason;
 import dev.selkie.protocol.Extension;
 import dev.selkie.protocol.HeaderFields;
 import java.nio.ByteBuffer;
@@ -29,9 +30,9 @@ sealed interface HandshakeOutcome {
      * Answer with this HTTP response and close: a plain HTTP exchange, or a refused upgrade.
      *
      * @param response the whole response, encoded
-     * @param rejection for a refused upgrade, the reason it is counted under in the metrics (e.g.
-     *     {@code "400"}, {@code "interceptor"}); null for a plain HTTP response
+     * @param rejection for a refused upgrade, the reason it is counted under in the metrics; null
+     *     for a plain HTTP response
      */
-    record Respond(ByteBuffer response, String rejection) implements HandshakeOutcome {
+    record Respond(ByteBuffer response, RejectionReason rejection) implements HandshakeOutcome {
     }
 }

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import dev.selkie.protocol.Extension;
 import dev.selkie.protocol.Handshake;
 import dev.selkie.protocol.HandshakeCheck;
@@ -155,7 +156,7 @@ final class HandshakeStage {
                 int status = parser.errorStatus();
                 log.debug("bad request head from {}: {} {}", host.remoteAddress(), status, parser.errorReason());
                 done(new HandshakeOutcome.Respond(HttpResponses.textError(status, parser.errorReason()),
-                        String.valueOf(status)));
+                        LoopMetrics.rejectionFor(status)));
             }
             case DONE -> onHead(parser.head());
         }
@@ -167,14 +168,15 @@ final class HandshakeStage {
         if (check.kind() != HandshakeCheck.Kind.REJECT && loop.engine().overCapacity()) {
             log.debug("refusing {}: {} connections open", host.remoteAddress(), config.maxConnections());
             done(new HandshakeOutcome.Respond(HttpResponses.response(503, RETRY_AFTER,
-                    "too many connections\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "503"));
+                    "too many connections\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    RejectionReason.OVER_CAPACITY));
             return;
         }
         switch (check.kind()) {
             case REJECT -> {
                 log.debug("refusing upgrade from {}: {} {}", host.remoteAddress(), check.status(), check.reason());
                 done(new HandshakeOutcome.Respond(HttpResponses.handshakeRejection(check),
-                        String.valueOf(check.status())));
+                        LoopMetrics.rejectionFor(check.status())));
             }
             case NOT_UPGRADE -> {
                 exchange = new HttpExchange(config, loop, client, host);

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpExchange {
     private static final Logger log = LoggerFactory.getLogger(HttpExchange.class);
+    private static final RateLimitedLog handlerFailed = new RateLimitedLog(log);
     private static final int INITIAL_BODY_CAPACITY = 8 << 10;
     private static final byte[] NO_BODY = new byte[0];
     static final ByteBuffer CONTINUE = ByteBuffer.wrap(
@@ -171,7 +172,7 @@ final class HttpExchange {
         if (Fatal.isFatal(error)) {
             throw (Error) error;
         }
-        log.warn("HTTP handler failed on {}", view, error);
+        handlerFailed.warn("HTTP handler failed on {}", view, error);
         return internalError();
     }
 

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ListenerCalls implements SerialDispatcher.Owner {
     private static final Logger log = LoggerFactory.getLogger(ListenerCalls.class);
+    private static final RateLimitedLog listenerFailed = new RateLimitedLog(log);
+    private static final RateLimitedLog onErrorFailed = new RateLimitedLog(log);
 
     /** What the calls tell their connection. */
     interface Owner {
@@ -154,7 +156,8 @@ final class ListenerCalls implements SerialDispatcher.Owner {
             }
             throw (Error) error;
         }
-        log.warn("listener failed on {}", ws, error);
+        loop.metrics().listenerErrors.increment();
+        listenerFailed.warn("listener failed on {}", ws, error);
         onError(error);
     }
 
@@ -166,7 +169,8 @@ final class ListenerCalls implements SerialDispatcher.Owner {
             if (Fatal.isFatal(e)) {
                 failed(e);
             }
-            log.warn("listener's onError failed on {}", ws, e);
+            loop.metrics().listenerErrors.increment();
+            onErrorFailed.warn("listener's onError failed on {}", ws, e);
         }
     }
 

@@ -69,7 +69,7 @@ final class PlainTransport implements Transport {
         if (n < 0) {
             sink.endOfStream();
         } else if (n > 0) {
-            metrics.bytesIn += n;
+            metrics.bytesIn(n);
             sink.received(buffer.flip());
         }
     }
@@ -79,7 +79,7 @@ final class PlainTransport implements Transport {
         if (writeBlocked || queue.isEmpty()) {
             return;
         }
-        metrics.bytesOut += queue.writeTo(channel);
+        metrics.bytesOut(queue.writeTo(channel));
         if (!queue.isEmpty()) {
             writeBlocked = true; // the socket's buffer is full: wait for OP_WRITE
             updateInterest();

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import dev.selkie.protocol.ProxyHeader;
 import dev.selkie.protocol.ProxyHeaderParser;
 import java.io.IOException;
@@ -81,7 +82,7 @@ final class ProxyHeaderTransport extends LayeredTransport {
     private void refuse(String why) {
         refused = true;
         parser = null;
-        metrics.rejected("PROXY header");
+        metrics.rejected(RejectionReason.PROXY_HEADER);
         log.debug("closing {}: {}", lower.remoteAddress(), why);
         upper.failed(new IOException("PROXY protocol: " + why));
     }

@@ -141,7 +141,7 @@ final class SendQueue implements Runnable {
                 FrameEncoder.writeFrame(opcode, rsv, data, chunk.array(), at);
             }
             commit(frameLength);
-            loop.metrics().messagesOut++;
+            loop.metrics().messageOut();
         }
         return reserved;
     }
@@ -186,7 +186,7 @@ final class SendQueue implements Runnable {
             ByteBuffer chunk = out.room(length);
             frame.get(frame.position(), chunk.array(), chunk.arrayOffset() + chunk.limit(), length);
             commit(length);
-            loop.metrics().messagesOut++;
+            loop.metrics().messageOut();
         }
         return reserved;
     }
@@ -221,9 +221,10 @@ final class SendQueue implements Runnable {
     }
 
     private SendResult slowConsumer(long queuedNow) {
-        loop.metrics().droppedMessages.increment();
+        loop.metrics().dropped();
         if (config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE && SLOW_CONSUMER.compareAndSet(this, 0, 1)) {
             accepting = false; // from now on every send is DROPPED
+            loop.metrics().slowConsumerCloses.increment();
             events.slowConsumer(queuedNow);
         }
         return SendResult.DROPPED;
@@ -242,7 +243,7 @@ final class SendQueue implements Runnable {
         int cost = queue().roomCost(frameLength);
         SendResult reserved = reserve(cost);
         if (reserved != SendResult.DROPPED) {
-            loop.metrics().queuedBytes += cost;
+            loop.metrics().queued(cost);
         }
         return reserved;
     }
@@ -256,7 +257,7 @@ final class SendQueue implements Runnable {
         OutboundQueue queue = queue();
         int cost = queue.roomCost(length);
         QUEUED.getAndAdd(this, (long) cost);
-        loop.metrics().queuedBytes += cost;
+        loop.metrics().queued(cost);
         return queue.room(length);
     }
 
@@ -318,7 +319,7 @@ final class SendQueue implements Runnable {
     void raw(ByteBuffer bytes) {
         long cost = OutboundQueue.costOf(bytes);
         QUEUED.getAndAdd(this, cost);
-        loop.metrics().queuedBytes += cost;
+        loop.metrics().queued(cost);
         queue().add(bytes);
         writer.markDirty();
     }
@@ -334,10 +335,9 @@ final class SendQueue implements Runnable {
 
     /** Appends a frame already counted in {@link #queued} (its {@link OutboundQueue#costOf}). */
     private void append(ByteBuffer frame) {
-        LoopMetrics metrics = loop.metrics();
-        metrics.queuedBytes += OutboundQueue.costOf(frame);
+        loop.metrics().queued(OutboundQueue.costOf(frame));
         if ((frame.get(frame.position()) & 0x08) == 0) {
-            metrics.messagesOut++; // a data frame: one message (its fragments travel in one buffer)
+            loop.metrics().messageOut(); // a data frame: one message (its fragments travel in one buffer)
         }
         queue().add(frame);
     }
@@ -345,7 +345,7 @@ final class SendQueue implements Runnable {
     /** Entries of the outbound queue that cost this much were written or dropped. */
     private void release(long cost) {
         if (cost != 0) {
-            loop.metrics().queuedBytes -= cost;
+            loop.metrics().queued(-cost);
             QUEUED.getAndAdd(this, -cost);
         }
     }

@@ -1,7 +1,6 @@
 package dev.selkie.server;
 
 import dev.selkie.CloseCodes;
-import dev.selkie.ServerMetrics;
 import dev.selkie.WebSocket;
 import dev.selkie.protocol.CloseStatus;
 import dev.selkie.protocol.ExtensionNegotiator;
@@ -13,8 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
@@ -403,45 +400,9 @@ public final class ServerEngine {
         return count;
     }
 
-    /** A snapshot of the counters, summed over the loops. */
-    public ServerMetrics metrics() {
-        long open = 0;
-        long accepted = 0;
-        long messagesIn = 0;
-        long messagesOut = 0;
-        long bytesIn = 0;
-        long bytesOut = 0;
-        long queued = 0;
-        long dropped = 0;
-        long rttSum = 0;
-        long rttCount = 0;
-        long floods = 0;
-        long[] compression = new long[4];
-        Map<String, Long> rejected = new HashMap<>();
-        Map<Integer, Long> closes = new HashMap<>();
-        for (EventLoop loop : loops) {
-            LoopMetrics m = loop.metrics();
-            open += m.openConnections;
-            accepted += m.acceptedHandshakes;
-            messagesIn += m.messagesIn;
-            messagesOut += m.messagesOut;
-            bytesIn += m.bytesIn;
-            bytesOut += m.bytesOut;
-            queued += m.queuedBytes;
-            dropped += m.droppedMessages.sum();
-            rttSum += m.pingRoundTripMicrosSum;
-            rttCount += m.pingRoundTrips;
-            floods += m.controlFloods;
-            compression[0] += m.decodedBytesBefore;
-            compression[1] += m.decodedBytesAfter;
-            compression[2] += m.encodedBytesBefore.sum();
-            compression[3] += m.encodedBytesAfter.sum();
-            m.rejectedHandshakes.forEach((k, v) -> rejected.merge(k, v, Long::sum));
-            m.closesByCode.forEach((k, v) -> closes.merge(k, v, Long::sum));
-        }
-        return new ServerMetrics(open, accepted, rejected, messagesIn, messagesOut, bytesIn, bytesOut,
-                Math.max(0, queued), dropped, closes, rttCount == 0 ? 0 : rttSum / rttCount, floods, failures.get(),
-                compression[0], compression[1], compression[2], compression[3]);
+    /** A snapshot of the counters, summed over the loops; any thread. */
+    public MetricsSnapshot metrics() {
+        return MetricsSnapshot.of(loops, failures.get());
     }
 
     /** The loop for the next accepted connection; accepting thread only. */

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, ListenerCalls.Owner,
         ConnectionTimers.Actions {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
+    private static final RateLimitedLog executorRejected = new RateLimitedLog(log);
 
     private final Connection connection;
     private final EventLoop loop;
@@ -118,13 +119,13 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
 
     @Override
     public void onText(String text) {
-        loop.metrics().messagesIn++;
+        loop.metrics().messageIn();
         calls.text(text);
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        loop.metrics().messagesIn++;
+        loop.metrics().messageIn();
         calls.binary(data);
     }
 
@@ -135,16 +136,14 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
 
     @Override
     public void decoded(int encodedBytes, int decodedBytes) {
-        LoopMetrics metrics = loop.metrics();
-        metrics.decodedBytesBefore += encodedBytes;
-        metrics.decodedBytesAfter += decodedBytes;
+        loop.metrics().decoded(encodedBytes, decodedBytes);
     }
 
     @Override
     public void sendPong(ByteBuffer payload) {
         if (send.pong(payload, connection.writeBlocked())) {
             // it pings and does not read the pongs: every answer would wait in memory
-            loop.metrics().controlFloods++;
+            loop.metrics().controlFlood();
             log.debug("closing {}: {} pings while its socket took no more bytes", this, SendQueue.MAX_PINGS_WHILE_BLOCKED);
             closeWith(CloseStatus.POLICY_VIOLATION, "control frame flood");
         }
@@ -225,7 +224,6 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
             return;
         }
         send.stopAccepting(); // isOpen() is false and sends are dropped from here on
-        loop.metrics().openConnections--;
         loop.metrics().closed(code);
         if (timers != null) {
             timers.closed();
@@ -309,7 +307,8 @@ final class Session implements WebSocket, ProtocolHandler, SendQueue.Events, Lis
 
     @Override
     public void dispatchRejected(RejectedExecutionException e) {
-        log.warn("the listener executor rejected the calls of {}; closing it: {}", this, e.toString());
+        loop.metrics().executorRejections.increment();
+        executorRejected.warn("the listener executor rejected the calls of {}; closing it: {}", this, e.toString());
         connection.readToClose();
         closeWith(CloseStatus.INTERNAL_ERROR, "listener executor rejected work");
     }

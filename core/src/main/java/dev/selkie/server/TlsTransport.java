@@ -264,7 +264,7 @@ final class TlsTransport extends LayeredTransport {
 
     private void refusePlaintext() {
         state = State.REFUSING_PLAINTEXT;
-        loop.metrics().rejected("plain HTTP on a TLS port");
+        loop.metrics().rejected(dev.selkie.RejectionReason.PLAINTEXT_ON_TLS_PORT);
         log.debug("plain HTTP from {} on a TLS port: 400", remoteAddress());
         try {
             if (out.send(ByteBuffer.wrap(TlsFirstBytes.PLAIN_HTTP_ANSWER))) {
@@ -424,6 +424,7 @@ final class TlsTransport extends LayeredTransport {
 
     private void tlsFailed(SSLException e) {
         log.debug("TLS with {} failed: {}", remoteAddress(), e.toString());
+        loop.metrics().tlsFailed(state == State.HANDSHAKING);
         lastRecords(); // the engine may have an alert to send
         upper.failed(e);
     }

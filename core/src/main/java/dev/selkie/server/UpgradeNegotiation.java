@@ -3,6 +3,7 @@ package dev.selkie.server;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpResponse;
+import dev.selkie.RejectionReason;
 import dev.selkie.protocol.Extension;
 import dev.selkie.protocol.ExtensionOffer;
 import dev.selkie.protocol.Extensions;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class UpgradeNegotiation {
     private static final Logger log = LoggerFactory.getLogger(UpgradeNegotiation.class);
+    private static final RateLimitedLog interceptorFailed = new RateLimitedLog(log);
 
     private static final byte[] NOT_FOUND = "no WebSocket endpoint at this path\n".getBytes(StandardCharsets.UTF_8);
 
@@ -56,7 +58,7 @@ final class UpgradeNegotiation {
         if (route == null) {
             log.debug("no endpoint for {}", request);
             decided.accept(new HandshakeOutcome.Respond(HttpResponses.response(404, HeaderFields.EMPTY,
-                    NOT_FOUND.clone()), "404"));
+                    NOT_FOUND.clone()), RejectionReason.NOT_FOUND));
             return false;
         }
         HandshakeInterceptor interceptor = route.interceptor();
@@ -118,7 +120,7 @@ final class UpgradeNegotiation {
             log.debug("interceptor rejected {} with {}", request, rejection.status());
             return new HandshakeOutcome.Respond(HttpResponses.response(rejection.status(),
                     HeaderFields.from(rejection.headers()),
-                    rejection.body()), "interceptor");
+                    rejection.body()), RejectionReason.INTERCEPTOR);
         }
         String chosen = decision.subprotocol().orElse(null);
         if (chosen != null && !request.offeredSubprotocols().contains(chosen)) {
@@ -155,8 +157,8 @@ final class UpgradeNegotiation {
         if (Fatal.isFatal(error) && loop.inLoop()) {
             throw (Error) error; // the JVM is out of memory: the loop ends and the server stops
         }
-        log.warn("handshake interceptor failed for {}", request, error);
+        interceptorFailed.warn("handshake interceptor failed for {}", request, error);
         return new HandshakeOutcome.Respond(HttpResponses.response(500, HeaderFields.EMPTY,
-                "internal server error\n".getBytes(StandardCharsets.UTF_8)), "500");
+                "internal server error\n".getBytes(StandardCharsets.UTF_8)), RejectionReason.INTERCEPTOR_FAILED);
     }
 }

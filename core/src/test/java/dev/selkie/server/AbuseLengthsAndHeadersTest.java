@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +84,7 @@ class AbuseLengthsAndHeadersTest extends ServerTestSupport {
             client.write(RawClient.upgradeRequest("/", "X-Bomb: " + "b".repeat(64 << 10)));
             assertEquals(431, client.readResponse().status());
         }
-        assertEquals(2, server.metrics().rejectedHandshakes().get("431"));
+        assertEquals(2, server.metrics().rejectedHandshakes(RejectionReason.HEADERS_TOO_LARGE));
         try (RawClient other = RawClient.open(server.port())) {
             other.sendText("served");
             assertEquals("served", other.readFrame().text());

@@ -127,6 +127,8 @@ class AbuseLoopFailureTest extends ServerTestSupport {
             assertEquals("still serving", after.readFrame().text());
         }
         assertEquals(2, recorder.errors.size());
+        assertEquals(2, server.metrics().listenerErrors());
+        assertEquals(1, server.metrics().closesByCode(CloseCodes.PROTOCOL_ERROR), "the violator, counted by code");
         assertTrue(reported.isEmpty());
         assertEquals(0, server.metrics().fatalErrors());
         assertFalse(server.awaitTermination(Duration.ZERO));

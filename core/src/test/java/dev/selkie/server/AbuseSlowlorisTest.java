@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,7 +93,7 @@ class AbuseSlowlorisTest extends ServerTestSupport {
             assertTrue(lived >= timeout - Duration.ofMillis(100).toNanos(), "closed before its timeout: " + lived);
             assertTrue(client.sent < request.length, "the whole request was never sent");
         }
-        assertEquals(SLOW_CLIENTS, server.metrics().rejectedHandshakes().get("timeout"));
+        assertEquals(SLOW_CLIENTS, server.metrics().rejectedHandshakes(RejectionReason.HANDSHAKE_TIMEOUT));
         await().until(() -> server.metrics().openConnections() == 0); // the healthy client's close
         await().until(() -> AbuseSupport.openDescriptors() <= baseline);
     }

@@ -148,7 +148,7 @@ class AsyncHttpHandlerTest extends ServerTestSupport {
             assertEquals("the response did not come in time\n", reply.body());
             assertTrue(client.closedByServer());
         }
-        await().until(() -> server.metrics().rejectedHandshakes().getOrDefault("timeout", 0L) == 1L);
+        await().until(() -> server.metrics().rejectedHandshakes(dev.selkie.RejectionReason.HANDSHAKE_TIMEOUT) == 1L);
         completeOnAnotherThread(() -> future.complete(HttpResponse.text(200, "too late")));
         assertServesAgain(server, handler);
     }

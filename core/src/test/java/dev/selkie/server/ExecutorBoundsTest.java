@@ -131,6 +131,7 @@ class ExecutorBoundsTest extends ServerTestSupport {
             await().until(() -> recorder.closed.size() == 1);
             assertEquals(CloseCodes.INTERNAL_ERROR, recorder.closed.get(0).code());
             assertEquals(1, recorder.closeCalls.get(recorder.closed.get(0).ws()).get());
+            assertEquals(1, server.metrics().executorRejections());
             assertTrue(closeThreads.get(0).startsWith("selkie-loop-"), closeThreads.toString());
         } finally {
             pool.shutdown();

@@ -159,6 +159,6 @@ class HarnessClosingTest {
         assertEquals(1, h.recorder.closed.size(), "onClose calls");
         assertEquals(code, h.recorder.closed.get(0).code());
         assertEquals(remote, h.recorder.closed.get(0).remote());
-        assertEquals(0, h.loop.metrics().openConnections);
+        assertEquals(0, h.loop.metrics().read(LoopMetrics.OPEN));
     }
 }

@@ -76,8 +76,8 @@ class HarnessDeflateTest {
             assertTrue(h.recorder.texts.stream().allMatch(t -> t.length() == message.length));
 
             LoopMetrics metrics = h.loop.metrics();
-            assertEquals((long) messages * message.length, metrics.decodedBytesAfter, "inflated bytes");
-            assertTrue(metrics.decodedBytesBefore < wire.length, "compressed payload bytes counted");
+            assertEquals((long) messages * message.length, metrics.read(LoopMetrics.DECODED_AFTER), "inflated bytes");
+            assertTrue(metrics.read(LoopMetrics.DECODED_BEFORE) < wire.length, "compressed payload bytes counted");
         }
     }
 

@@ -141,7 +141,7 @@ class HarnessSendLimitsTest {
         h.deliver(flood);
         assertTrue(h.recorder.closed.isEmpty(), "one short of the limit");
         h.deliver(ping);
-        assertEquals(1, h.loop.metrics().controlFloods);
+        assertEquals(1, h.loop.metrics().read(LoopMetrics.CONTROL_FLOODS));
         assertFalse(h.recorder.opened.get(0).isOpen());
     }
 }

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,7 @@ class HarnessTimersTest {
         assertFalse(h.transport.closed);
         h.advance(MS);
         assertTrue(h.transport.closed);
-        assertEquals(1L, h.loop.metrics().rejectedHandshakes.get("timeout"));
+        assertEquals(1L, h.loop.metrics().rejectedHandshakes.get(RejectionReason.HANDSHAKE_TIMEOUT.ordinal()));
     }
 
     @Test
@@ -62,8 +63,10 @@ class HarnessTimersTest {
         assertEquals(Opcode.PING, ping.opcode());
         h.advance(Duration.ofMillis(7));
         h.deliver(ClientFrames.pong(ping.payload()));
-        assertEquals(1, h.loop.metrics().pingRoundTrips);
-        assertEquals(7_000, h.loop.metrics().pingRoundTripMicrosSum);
+        MetricsSnapshot metrics = MetricsSnapshot.of(new EventLoop[] {h.loop}, 0);
+        assertEquals(1, metrics.roundTripBuckets[RoundTrips.bucket(7_000)]);
+        assertEquals(7_000, metrics.roundTripSumMicros);
+        assertEquals(7_000, metrics.roundTripMaxMicros);
         h.advance(Duration.ofSeconds(10));
         assertEquals(Opcode.PING, h.frame().opcode());
         assertTrue(h.recorder.closed.isEmpty());

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,7 +77,7 @@ class InterceptorTest extends ServerTestSupport {
             assertEquals("who are you?", reply.body());
             assertTrue(client.closedByServer());
         }
-        assertEquals(1L, server.metrics().rejectedHandshakes().get("interceptor"));
+        assertEquals(1L, server.metrics().rejectedHandshakes(RejectionReason.INTERCEPTOR));
         assertTrue(recorder.opened.isEmpty());
     }
 
@@ -215,6 +216,6 @@ class InterceptorTest extends ServerTestSupport {
             assertTrue(client.closedByServer());
         }
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> server.metrics().rejectedHandshakes().getOrDefault("timeout", 0L) == 1L);
+                .until(() -> server.metrics().rejectedHandshakes(RejectionReason.HANDSHAKE_TIMEOUT) == 1L);
     }
 }

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,10 +97,9 @@ class ProxyProtocolEndToEndTest extends ServerTestSupport {
             client.expectTcpClosed(); // by the handshake timeout
         }
         assertTrue(recorder.opened.isEmpty());
-        await().atMost(Duration.ofSeconds(10)).until(() -> strict.metrics().rejectedHandshakes()
-                .getOrDefault("PROXY header", 0L) == 1L);
-        assertEquals(1L, server.metrics().rejectedHandshakes().getOrDefault("PROXY header", 0L));
-        assertEquals(1L, server.metrics().rejectedHandshakes().getOrDefault("timeout", 0L));
+        await().atMost(Duration.ofSeconds(10)).until(() -> strict.metrics().rejectedHandshakes(RejectionReason.PROXY_HEADER) == 1L);
+        assertEquals(1L, server.metrics().rejectedHandshakes(RejectionReason.PROXY_HEADER));
+        assertEquals(1L, server.metrics().rejectedHandshakes(RejectionReason.HANDSHAKE_TIMEOUT));
     }
 
     @Test

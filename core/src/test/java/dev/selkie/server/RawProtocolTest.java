@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -141,7 +142,7 @@ class RawProtocolTest extends ServerTestSupport {
             assertEquals(400, client.readResponse().status());
             assertTrue(client.closedByServer());
         }
-        assertEquals(1L, server.metrics().rejectedHandshakes().get("400"));
+        assertEquals(1L, server.metrics().rejectedHandshakes(RejectionReason.BAD_REQUEST));
     }
 
     @Test
@@ -152,7 +153,7 @@ class RawProtocolTest extends ServerTestSupport {
             client.write(RawClient.upgradeRequest("/").replace(RawClient.KEY, "short"));
             assertEquals(400, client.readResponse().status());
         }
-        assertEquals(1L, server.metrics().rejectedHandshakes().get("400"));
+        assertEquals(1L, server.metrics().rejectedHandshakes(RejectionReason.BAD_REQUEST));
         assertTrue(recorder.opened.isEmpty());
     }
 
@@ -166,7 +167,7 @@ class RawProtocolTest extends ServerTestSupport {
             assertEquals(426, reply.status());
             assertTrue(reply.head().contains("Sec-WebSocket-Version: 13\r\n"), reply.head());
         }
-        assertEquals(1L, server.metrics().rejectedHandshakes().get("426"));
+        assertEquals(1L, server.metrics().rejectedHandshakes(RejectionReason.UPGRADE_REQUIRED));
     }
 
     @Test
@@ -178,7 +179,7 @@ class RawProtocolTest extends ServerTestSupport {
             assertEquals(431, client.readResponse().status());
             assertTrue(client.closedByServer());
         }
-        assertEquals(1L, server.metrics().rejectedHandshakes().get("431"));
+        assertEquals(1L, server.metrics().rejectedHandshakes(RejectionReason.HEADERS_TOO_LARGE));
     }
 
     @Test
@@ -192,7 +193,7 @@ class RawProtocolTest extends ServerTestSupport {
             a.sendText("still served");
             assertEquals("still served", a.readFrame().text());
         }
-        assertEquals(1L, server.metrics().rejectedHandshakes().get("503"));
+        assertEquals(1L, server.metrics().rejectedHandshakes(RejectionReason.OVER_CAPACITY));
     }
 
     @Test

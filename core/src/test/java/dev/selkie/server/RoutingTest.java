@@ -71,7 +71,7 @@ class RoutingTest extends ServerTestSupport {
             String head = answerTo(port, unmatched);
             assertTrue(head.startsWith("HTTP/1.1 404"), unmatched + ": " + head);
         }
-        await().until(() -> server.metrics().rejectedHandshakes().getOrDefault("404", 0L) == 5L);
+        await().until(() -> server.metrics().rejectedHandshakes(dev.selkie.RejectionReason.NOT_FOUND) == 5L);
         assertEquals(5, server.metrics().acceptedHandshakes());
     }
 

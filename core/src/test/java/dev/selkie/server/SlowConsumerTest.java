@@ -83,6 +83,7 @@ class SlowConsumerTest extends ServerTestSupport {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> recorder.closeOf(slowWs) != null);
             assertEquals(CloseCodes.POLICY_VIOLATION, recorder.closeOf(slowWs).code());
+            assertEquals(1, server.metrics().slowConsumerCloses());
             assertFalse(slowWs.isOpen());
             assertEquals(SendResult.DROPPED, slowWs.send("after"));
             assertEquals(0, slowWs.bufferedAmount());
@@ -121,6 +122,7 @@ class SlowConsumerTest extends ServerTestSupport {
             long queuedMessages = results.stream().filter(r -> r != SendResult.DROPPED).count();
             long drops = results.size() - queuedMessages;
             assertEquals(drops, server.metrics().droppedMessages());
+            assertEquals(0, server.metrics().slowConsumerCloses(), "DROP closes nothing");
             assertTrue(ws.isOpen());
             for (long i = 0; i < queuedMessages; i++) {
                 ServerFrames.Frame frame = slow.readFrame();

@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ class TimersTest extends ServerTestSupport {
             assertTrue(client.closedByServer());
         }
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> server.metrics().rejectedHandshakes().getOrDefault("timeout", 0L) == 1L);
+                .until(() -> server.metrics().rejectedHandshakes(RejectionReason.HANDSHAKE_TIMEOUT) == 1L);
     }
 
     @Test
@@ -53,7 +54,7 @@ class TimersTest extends ServerTestSupport {
                 assertTrue(client.closedByServer());
             }
             await().atMost(Duration.ofSeconds(5))
-                    .until(() -> server.metrics().rejectedHandshakes().getOrDefault("timeout", 0L) == 40L);
+                    .until(() -> server.metrics().rejectedHandshakes(RejectionReason.HANDSHAKE_TIMEOUT) == 40L);
             for (RawClient client : opened) {
                 client.sendText("still here");
                 assertEquals("still here", client.readFrame().text());
@@ -115,7 +116,7 @@ class TimersTest extends ServerTestSupport {
                 }).get(10, TimeUnit.SECONDS);
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> pings.get() >= 3);
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.metrics().pingRoundTripMicros() > 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.metrics().pingRoundTrip().count() > 0);
             assertTrue(recorder.closed.isEmpty());
             assertTrue(recorder.opened.get(0).isOpen());
         } finally {

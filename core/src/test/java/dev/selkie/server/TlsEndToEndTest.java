@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -145,7 +146,7 @@ class TlsEndToEndTest extends ServerTestSupport {
             socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // a ClientHello begins
             assertEquals(-1, socket.getInputStream().read(), "closed, not waited for forever");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.metrics().rejectedHandshakes().getOrDefault("timeout", 0L) == 1L);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.metrics().rejectedHandshakes(RejectionReason.HANDSHAKE_TIMEOUT) == 1L);
     }
 
     @Test

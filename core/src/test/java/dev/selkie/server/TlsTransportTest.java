@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.RejectionReason;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -252,6 +253,7 @@ class TlsTransportTest {
         runTasks(h);
         assertTrue(h.transport.closed, "closed");
         assertTrue(h.recorder.opened.isEmpty());
+        assertEquals(1L, h.loop.metrics().rejectedHandshakes.get(RejectionReason.TLS_HANDSHAKE_FAILED.ordinal()));
     }
 
     @Test
@@ -262,7 +264,7 @@ class TlsTransportTest {
         assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
         assertTrue(answer.contains("use https:// or wss://"), answer);
         assertTrue(h.transport.outputShutdown, "and the FIN after it");
-        assertEquals(1L, h.loop.metrics().rejectedHandshakes.get("plain HTTP on a TLS port"));
+        assertEquals(1L, h.loop.metrics().rejectedHandshakes.get(RejectionReason.PLAINTEXT_ON_TLS_PORT.ordinal()));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

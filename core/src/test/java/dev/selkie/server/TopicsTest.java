@@ -86,7 +86,7 @@ class TopicsTest extends ServerTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> server.subscriberCount("all") == 0);
         assertEquals(0, server.subscriberCount("even"));
         assertEquals(0, server.subscriberCount("odd"));
-        Map<String, Long> rejected = new HashMap<>(server.metrics().rejectedHandshakes());
+        Map<dev.selkie.RejectionReason, Long> rejected = new HashMap<>(server.metrics().rejectedHandshakes());
         assertTrue(rejected.isEmpty(), rejected.toString());
         assertEquals(CONNECTIONS, server.metrics().acceptedHandshakes());
         assertEquals(100, server.metrics().messagesIn());

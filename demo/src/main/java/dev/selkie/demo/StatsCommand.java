@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         header = "Live metrics dashboard (connections, messages/s, heap, CPU).",
         description = "Runs a live dashboard at http://HOST:PORT/: connections, messages/s, bytes/s, queued "
-                + "bytes, drops, heap and CPU, pushed every second. Load it through ws://HOST:PORT/echo.")
+                + "bytes, drops, heap and CPU, pushed every second. Load it through ws://HOST:PORT/echo. "
+                + "The server's meters in the Prometheus text format at http://HOST:PORT/metrics.")
 final class StatsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -51,7 +52,8 @@ final class StatsCommand implements Callable<Integer> {
         return ServerRunner.runInForeground("stats server", stats.server(), stats::start, stats::stop, actualPort -> {
             String hostPort = where + ":" + actualPort;
             return ServerRunner.withNote(List.of("Selkie stats dashboard on " + http + hostPort + "/ (samples on " + ws
-                    + hostPort + "/ws, echo load on " + ws + hostPort + "/echo)"), tlsOptions.note());
+                    + hostPort + "/ws, echo load on " + ws + hostPort + "/echo, Prometheus metrics on " + http + hostPort
+                    + "/metrics)"), tlsOptions.note());
         });
     }
 }

@@ -14,13 +14,22 @@ import java.util.function.Supplier;
  * as one JSON object per sample. Not thread-safe: one scheduler thread calls {@link #sample()}.
  */
 public final class StatsSampler {
-    private final Supplier<ServerMetrics> metrics;
+    /** The counters a sample is made of (a {@link ServerMetrics} has no public constructor: tests make these). */
+    record Counts(long openConnections, long messagesIn, long messagesOut, long bytesIn, long bytesOut,
+                  long queuedBytes, long droppedMessages) {
+        static Counts of(ServerMetrics m) {
+            return new Counts(m.openConnections(), m.messagesIn(), m.messagesOut(), m.bytesIn(), m.bytesOut(),
+                    m.queuedBytes(), m.droppedMessages());
+        }
+    }
+
+    private final Supplier<Counts> metrics;
     private final LongSupplier nanoClock;
     private final LongSupplier wallClockMillis;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
 
-    private ServerMetrics last;
+    private Counts last;
     private long lastNanos;
 
     /**
@@ -29,6 +38,15 @@ public final class StatsSampler {
      * @param wallClockMillis the time stamp written into samples ({@code System::currentTimeMillis})
      */
     public StatsSampler(Supplier<ServerMetrics> metrics, LongSupplier nanoClock, LongSupplier wallClockMillis) {
+        this(nanoClock, wallClockMillis, () -> Counts.of(metrics.get()));
+    }
+
+    /** A sampler of counts from {@code counts} (tests). */
+    static StatsSampler ofCounts(Supplier<Counts> counts, LongSupplier nanoClock, LongSupplier wallClockMillis) {
+        return new StatsSampler(nanoClock, wallClockMillis, counts);
+    }
+
+    private StatsSampler(LongSupplier nanoClock, LongSupplier wallClockMillis, Supplier<Counts> metrics) {
         this.metrics = metrics;
         this.nanoClock = nanoClock;
         this.wallClockMillis = wallClockMillis;
@@ -36,10 +54,10 @@ public final class StatsSampler {
 
     /** Takes a snapshot and returns the sample as JSON; rates are 0 on the first call. */
     public String sample() {
-        ServerMetrics now = metrics.get();
+        Counts now = metrics.get();
         long nanos = nanoClock.getAsLong();
         double seconds = last == null ? 0 : (nanos - lastNanos) / 1e9;
-        ServerMetrics before = last == null ? now : last;
+        Counts before = last == null ? now : last;
         last = now;
         lastNanos = nanos;
         MemoryUsage heap = memory.getHeapMemoryUsage();

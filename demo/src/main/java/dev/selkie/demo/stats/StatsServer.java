@@ -3,12 +3,17 @@ package dev.selkie.demo.stats;
 import dev.selkie.Tls;
 import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
+import dev.selkie.HttpResponse;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
 import dev.selkie.demo.web.OriginPolicy;
 import dev.selkie.demo.web.WebResources;
+import dev.selkie.micrometer.SelkieMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The live dashboard: page at {@code /}, samples pushed every second to the subscribers of the
  * {@value #TOPIC} topic ({@code /ws}), and an echo endpoint at {@code /echo} to put load on the server
- * (a load generator, or the page's own "generate load" button).
+ * (a load generator, or the page's own "generate load" button). {@code /metrics} serves the server's
+ * meters in the Prometheus text format, through selkie-micrometer.
  */
 public final class StatsServer {
     /** The topic dashboard connections subscribe to. */
@@ -39,6 +45,7 @@ public final class StatsServer {
         return t;
     });
     private volatile String latest;
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     /**
      * @param host the interface to bind
@@ -63,12 +70,19 @@ public final class StatsServer {
                 .port(port)
                 .handshakeInterceptor(HandshakeInterceptor.sync(request -> origins().allows(request.origin())
                         ? HandshakeDecision.accept() : HandshakeDecision.reject(403, "Origin not allowed\n")))
-                .httpHandler(page::handle)
+                .httpHandler(request -> "/metrics".equals(request.path()) ? scrape() : page.handle(request))
                 .route("/ws", new Dashboard())
                 .route("/echo", new Echo())
                 .build();
         this.origins = new OriginPolicy(host, server::port, List.of(), tls != null);
         this.sampler = new StatsSampler(server::metrics, System::nanoTime, System::currentTimeMillis);
+        new SelkieMetrics(server).bindTo(prometheus);
+    }
+
+    /** The meters in the Prometheus text format (version 0.0.4). */
+    private HttpResponse scrape() {
+        return HttpResponse.of(200, "text/plain; version=0.0.4; charset=utf-8",
+                prometheus.scrape().getBytes(StandardCharsets.UTF_8));
     }
 
     private OriginPolicy origins() {
@@ -85,6 +99,7 @@ public final class StatsServer {
     public void stop(Duration timeout) {
         scheduler.shutdownNow();
         server.stop(timeout);
+        prometheus.close();
     }
 
     /** The underlying server. */

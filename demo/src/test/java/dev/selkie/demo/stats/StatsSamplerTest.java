@@ -3,7 +3,6 @@ package dev.selkie.demo.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.selkie.ServerMetrics;
 import dev.selkie.demo.json.JsonException;
 import dev.selkie.demo.json.JsonReader;
 import java.math.BigDecimal;
@@ -13,9 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class StatsSamplerTest {
-    private static ServerMetrics metrics(long open, long in, long out, long bytesIn, long bytesOut, long queued,
-                                         long dropped) {
-        return new ServerMetrics(open, 0, Map.of(), in, out, bytesIn, bytesOut, queued, dropped, Map.of(), 0, 0, 0, 0, 0, 0, 0);
+    private static StatsSampler.Counts metrics(long open, long in, long out, long bytesIn, long bytesOut, long queued,
+                                               long dropped) {
+        return new StatsSampler.Counts(open, in, out, bytesIn, bytesOut, queued, dropped);
     }
 
     private static long number(Map<String, Object> sample, String key) {
@@ -24,9 +23,9 @@ class StatsSamplerTest {
 
     @Test
     void ratesAreDeltasPerSecondOfTheMonotonicClock() throws JsonException {
-        AtomicReference<ServerMetrics> now = new AtomicReference<>(metrics(3, 100, 200, 1000, 2000, 0, 0));
+        AtomicReference<StatsSampler.Counts> now = new AtomicReference<>(metrics(3, 100, 200, 1000, 2000, 0, 0));
         AtomicLong nanos = new AtomicLong(5_000_000_000L);
-        StatsSampler sampler = new StatsSampler(now::get, nanos::get, () -> 1_700_000_000_000L);
+        StatsSampler sampler = StatsSampler.ofCounts(now::get, nanos::get, () -> 1_700_000_000_000L);
 
         Map<String, Object> first = JsonReader.parseObject(sampler.sample());
         assertEquals("stats", first.get("type"));

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.selkie.demo.TestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +44,39 @@ class StatsServerTest {
             assertTrue(dashboard.texts.stream().allMatch(t -> t.startsWith("{\"type\":\"stats\"")));
             assertEquals(0, load.count("stats"), "echo connections get no samples");
         }
+    }
+
+    @Test
+    void servesThePrometheusTextAtMetrics() throws Exception {
+        try (TestClient load = TestClient.connect("ws://127.0.0.1:" + stats.port() + "/echo")) {
+            load.send("x");
+            load.send("y");
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.texts.size() == 2);
+            // the metrics snapshot may be up to a second old: wait for the counts to reach it
+            await().atMost(Duration.ofSeconds(10)).until(() -> scrape().body().contains("selkie_messages_received_total 2.0"));
+            HttpResponse<String> response = scrape();
+            assertEquals(200, response.statusCode());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+            String text = response.body();
+            assertTrue(text.contains("# TYPE selkie_connections_open gauge"), text);
+            assertTrue(text.contains("selkie_connections_open 1.0"), text);
+            assertTrue(text.contains("selkie_handshakes_accepted_total 1.0"), text);
+            assertTrue(text.contains("selkie_messages_sent_total 2.0"), text);
+            assertTrue(text.contains("selkie_handshakes_rejected_total{reason=\"not_found\"} 0.0"), text);
+            assertTrue(text.contains("selkie_closes_total{code=\"1000\"} 0.0"), text);
+            assertTrue(text.contains("selkie_ping_rtt_seconds_count 0"), text);
+            assertTrue(text.lines().anyMatch(l -> l.matches("selkie_data_received_bytes_total [1-9][0-9]*\\.0")), text);
+        }
+        // a rejected upgrade (the interceptor answers 404) shows up too
+        assertThrows(ExecutionException.class, () -> TestClient.connect("ws://127.0.0.1:" + stats.port() + "/x"));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                scrape().body().contains("selkie_handshakes_rejected_total{reason=\"interceptor\"} 1.0"));
+    }
+
+    private HttpResponse<String> scrape() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + stats.port() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
