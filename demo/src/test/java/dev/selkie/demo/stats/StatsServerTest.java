@@ -67,10 +67,10 @@ class StatsServerTest {
             assertTrue(text.contains("selkie_ping_rtt_seconds_count 0"), text);
             assertTrue(text.lines().anyMatch(l -> l.matches("selkie_data_received_bytes_total [1-9][0-9]*\\.0")), text);
         }
-        // a rejected upgrade (the interceptor answers 404) shows up too
+        // a rejected upgrade (no route: 404) shows up too
         assertThrows(ExecutionException.class, () -> TestClient.connect("ws://127.0.0.1:" + stats.port() + "/x"));
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                scrape().body().contains("selkie_handshakes_rejected_total{reason=\"interceptor\"} 1.0"));
+                scrape().body().contains("selkie_handshakes_rejected_total{reason=\"not_found\"} 1.0"));
     }
 
     private HttpResponse<String> scrape() throws Exception {
