@@ -10,7 +10,6 @@ import dev.selkie.WebSocket;
 import dev.selkie.protocol.ClientFrames;
 import dev.selkie.protocol.Opcode;
 import dev.selkie.protocol.ServerFrames;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

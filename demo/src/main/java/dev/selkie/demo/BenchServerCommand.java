@@ -136,19 +136,6 @@ final class BenchServerCommand implements Callable<Integer> {
         return chat.server;
     }
 
-    /** {@code /echo}: every message straight back. */
-    private static final class Echo implements WebSocketListener {
-        @Override
-        public void onText(WebSocket ws, String text) {
-            ws.send(text);
-        }
-
-        @Override
-        public void onBinary(WebSocket ws, ByteBuffer data) {
-            ws.send(data);
-        }
-    }
-
     /** {@code /chat}: every message published to the one topic all its connections subscribe to. */
     private static final class ChatRelay implements WebSocketListener {
         /** Set before the server starts, read only by its loops afterwards. */

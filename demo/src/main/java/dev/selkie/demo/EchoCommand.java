@@ -4,10 +4,8 @@ import dev.selkie.Compression;
 import dev.selkie.HttpResponse;
 import dev.selkie.Tls;
 import dev.selkie.WebSocket;
-import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
 import dev.selkie.demo.web.WebResources;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,22 +124,12 @@ final class EchoCommand implements Callable<Integer> {
     }
 
     /** Echoes; logs connections (never messages) at info. */
-    private static final class EchoListener implements WebSocketListener {
+    private static final class EchoListener extends Echo {
         @Override
         public void onOpen(WebSocket ws) {
             boolean proxied = !ws.remoteAddress().equals(ws.socketAddress());
             log.info("Connection from {}{} to {}{}", ws.remoteAddress(), proxied ? " via " + ws.socketAddress() : "",
                     ws.request().path(), ws.subprotocol().map(p -> " (subprotocol " + p + ")").orElse(""));
-        }
-
-        @Override
-        public void onText(WebSocket ws, String text) {
-            ws.send(text);
-        }
-
-        @Override
-        public void onBinary(WebSocket ws, ByteBuffer data) {
-            ws.send(data);
         }
 
         @Override

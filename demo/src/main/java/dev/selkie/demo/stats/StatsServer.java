@@ -12,7 +12,6 @@ import dev.selkie.demo.web.WebResources;
 import dev.selkie.micrometer.SelkieMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +71,7 @@ public final class StatsServer {
                         ? HandshakeDecision.accept() : HandshakeDecision.reject(403, "Origin not allowed\n")))
                 .httpHandler(request -> "/metrics".equals(request.path()) ? scrape() : page.handle(request))
                 .route("/ws", new Dashboard())
-                .route("/echo", new Echo())
+                .route("/echo", new dev.selkie.demo.Echo()) // load that shows on the dashboard
                 .build();
         this.origins = new OriginPolicy(host, server::port, List.of(), tls != null);
         this.sampler = new StatsSampler(server::metrics, System::nanoTime, System::currentTimeMillis);
@@ -140,19 +139,6 @@ public final class StatsServer {
         @Override
         public void onClose(WebSocket ws, int code, String reason, boolean remote) {
             log.info("Dashboard from {} closed ({})", ws.remoteAddress(), code);
-        }
-    }
-
-    /** {@code /echo}: echoes, for load that shows on the dashboard. */
-    private static final class Echo implements WebSocketListener {
-        @Override
-        public void onText(WebSocket ws, String text) {
-            ws.send(text);
-        }
-
-        @Override
-        public void onBinary(WebSocket ws, ByteBuffer data) {
-            ws.send(data);
         }
     }
 }
