@@ -121,11 +121,10 @@ final class Connection implements Transport.Sink, HandshakeStage.Host, SendQueue
     }
 
     /**
-     * Bytes for the session: decoded now, or kept until it may take them, not reading meanwhile.
-     * The session leaves input when it has decoded as much as one read may (a stream of compressed
-     * messages that inflate to a lot: the rest waits for the loop's next turn) or when the
-     * application paused reading (the rest waits for its resume). Bytes that arrive while earlier
-     * ones wait (TLS hands up one record after another) queue behind them.
+     * Bytes for the session: decoded now, or kept until it may take them, not reading meanwhile. It
+     * leaves input when it has decoded as much as one read may (compressed messages that inflate to
+     * a lot: the rest waits for the loop's next turn) or when the application paused reading (the
+     * rest waits for the resume). Bytes arriving while earlier ones wait queue behind them.
      */
     private void receiveOpen(ByteBuffer in) {
         if (pendingInput != null) {
