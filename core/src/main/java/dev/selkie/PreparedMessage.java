@@ -24,7 +24,7 @@ import java.util.Objects;
  */
 public final class PreparedMessage {
     static {
-        ApiBridge.preparedMessages(prepared -> prepared.message);
+        ApiBridge.preparedMessages(prepared -> prepared.message, PreparedMessage::new);
     }
 
     private final SharedMessage message;
@@ -76,6 +76,14 @@ public final class PreparedMessage {
     /** The payload's length in bytes (UTF-8 bytes for text), before any compression. */
     public int length() {
         return message.payloadLength();
+    }
+
+    /**
+     * The payload, read-only (the UTF-8 bytes of a text message): for a {@link Broker} that sends it
+     * on to other servers. Each call returns a new view of the same bytes.
+     */
+    public ByteBuffer payload() {
+        return message.payload();
     }
 
     /** The framed message, for the server. */

@@ -277,6 +277,7 @@ public final class WebSocketServer implements AutoCloseable {
         private boolean proxyProtocol;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private TopicListener topicListener;
+        private Broker broker;
         private final java.util.Map<String, Endpoint> routes = new java.util.LinkedHashMap<>();
 
         private Builder() {
@@ -614,6 +615,17 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Carries topics across servers through an external broker (see {@link Broker}; {@code
+         * selkie-redis} has one on Redis pub/sub): every publish goes to the broker too, and the
+         * messages other servers publish reach this server's subscribers. Default: none (topics
+         * are this server's).
+         */
+        public Builder broker(Broker broker) {
+            this.broker = Objects.requireNonNull(broker, "broker");
+            return this;
+        }
+
         /** Builds the server (not started). */
         public WebSocketServer build() {
             if (listener == null && routes.isEmpty()) {
@@ -630,7 +642,7 @@ public final class WebSocketServer implements AutoCloseable {
                     outgoingFragmentSize, highWaterMark, lowWaterMark, limit, slowConsumerPolicy,
                     handshakeTimeout, idleTimeout, closeTimeout, pingInterval, pongTimeout, executor, loops,
                     backlog, tcpNoDelay, failureHandler, extensions(),
-                    new NetworkConfig(tls, plainPort, proxyProtocol, trustedProxies), topicListener, resolved);
+                    new NetworkConfig(tls, plainPort, proxyProtocol, trustedProxies), topicListener, resolved, broker);
             return new WebSocketServer(config);
         }
 

@@ -11,16 +11,27 @@ import java.util.function.Function;
  */
 public final class ApiBridge {
     private static volatile Function<PreparedMessage, SharedMessage> preparedMessages;
+    private static volatile Function<SharedMessage, PreparedMessage> wrap;
 
     private ApiBridge() {
     }
 
-    /** Called once by {@link PreparedMessage}'s static initialiser. */
-    public static void preparedMessages(Function<PreparedMessage, SharedMessage> accessor) {
+    /** Called once by {@link PreparedMessage}'s static initialiser: its frames, and a new one of frames. */
+    public static void preparedMessages(Function<PreparedMessage, SharedMessage> accessor,
+                                        Function<SharedMessage, PreparedMessage> constructor) {
         preparedMessages = accessor;
+        wrap = constructor;
     }
 
     static SharedMessage shared(PreparedMessage message) {
         return preparedMessages.apply(message);
+    }
+
+    /** A {@link PreparedMessage} of these frames (for a broker: what a String publish framed). */
+    static PreparedMessage prepared(SharedMessage message) {
+        if (wrap == null) {
+            PreparedMessage.text(""); // initialises the class, which registers the accessors
+        }
+        return wrap.apply(message);
     }
 }

@@ -1,6 +1,7 @@
 package dev.selkie.server;
 
 import dev.selkie.AsyncHttpHandler;
+import dev.selkie.Broker;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.SlowConsumerPolicy;
 import dev.selkie.TopicListener;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * Every setting of a server, validated by {@code WebSocketServer.Builder}. Durations of zero mean
  * "off" where the builder documents it; {@code listener}, {@code interceptor}, {@code subprotocols}
- * and {@code maxMessageSize} are the server's, which {@code routes} resolved per endpoint; a null executor, failure handler or topic listener means none.
+ * and {@code maxMessageSize} are the server's, which {@code routes} resolved per endpoint; a null executor, failure handler, topic listener or broker means none.
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -45,7 +46,8 @@ public record ServerConfig(
         List<ExtensionNegotiator> extensions,
         NetworkConfig network,
         TopicListener topicListener,
-        Routes routes) {
+        Routes routes,
+        Broker broker) {
 
     /** Copies the lists. */
     public ServerConfig {
@@ -65,7 +67,7 @@ public record ServerConfig(
                 maxHandshakeSize, maxHttpBodySize, maxConnections, outgoingFragmentSize, highWaterMark,
                 lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
                 pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, supported, network,
-                topicListener, routes);
+                topicListener, routes, broker);
     }
 
     /** This configuration with another network setup. */
@@ -74,6 +76,6 @@ public record ServerConfig(
                 maxHandshakeSize, maxHttpBodySize, maxConnections, outgoingFragmentSize, highWaterMark,
                 lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
                 pingInterval, pongTimeout, executor, loops, backlog, tcpNoDelay, failureHandler, extensions, other,
-                topicListener, routes);
+                topicListener, routes, broker);
     }
 }

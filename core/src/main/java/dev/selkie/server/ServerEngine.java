@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.Broker;
 import dev.selkie.CloseCodes;
 import dev.selkie.WebSocket;
 import dev.selkie.protocol.CloseStatus;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerEngine {
     private static final Logger log = LoggerFactory.getLogger(ServerEngine.class);
+    private static final RateLimitedLog brokerFailed = new RateLimitedLog(log);
     /** Extra time given to loops to finish after the stop deadline before stop() gives up waiting. */
     private static final long JOIN_GRACE_MILLIS = 10_000;
     /** How long the other loops get for their closing handshakes when one loop failed. */
@@ -63,7 +65,7 @@ public final class ServerEngine {
     /** An engine for this configuration; nothing is bound until {@link #start()}. */
     public ServerEngine(ServerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.topics = new ServerTopics(config.topicListener());
+        this.topics = new ServerTopics(config.topicListener(), config.broker());
     }
 
     ServerTopics topics() {
@@ -138,6 +140,14 @@ public final class ServerEngine {
         lifecycle = Lifecycle.RUNNING; // before the loops run: one that fails at once must find a running server to stop
         for (EventLoop loop : created) {
             loop.start();
+        }
+        if (config.broker() != null) {
+            try {
+                config.broker().start((topic, message) -> publish(topic, ApiBridge.shared(message), null, false));
+            } catch (RuntimeException e) {
+                stop(Duration.ZERO);
+                throw new IllegalStateException("the broker did not start: " + e.getMessage(), e);
+            }
         }
         log.debug("listening on {}{} with {} event loop(s)", boundAddress, tls != null ? " (TLS)" : "", created.length);
     }
@@ -242,6 +252,13 @@ public final class ServerEngine {
         }
         if (tls != null) {
             tls.close(); // its task threads
+        }
+        if (config.broker() != null) {
+            try {
+                config.broker().stop();
+            } catch (RuntimeException e) {
+                log.warn("the broker failed to stop", e);
+            }
         }
         log.debug("stopped {}", boundAddress);
         terminated.countDown();
@@ -354,6 +371,11 @@ public final class ServerEngine {
      * @throws IllegalArgumentException if {@code except} is not a connection of this server
      */
     public int publish(String topic, SharedMessage message, WebSocket except) {
+        return publish(topic, message, except, true);
+    }
+
+    /** @param forward whether the broker (if any) gets it too: false for what the broker delivers */
+    private int publish(String topic, SharedMessage message, WebSocket except, boolean forward) {
         Objects.requireNonNull(topic, "topic");
         Connection left = except == null ? null : connectionOf(except);
         SharedMessage framed = message.forFragmentSize(config.outgoingFragmentSize());
@@ -365,6 +387,14 @@ public final class ServerEngine {
             } else if (registry.mayHaveSubscribers(topic)) {
                 count += registry.count(topic);
                 loop.execute(() -> registry.publish(topic, framed, left));
+            }
+        }
+        Broker broker = config.broker();
+        if (forward && broker != null) {
+            try {
+                broker.publish(topic, ApiBridge.prepared(message));
+            } catch (RuntimeException e) {
+                brokerFailed.warn("the broker failed to publish to {}", topic, e);
             }
         }
         return count;
@@ -383,6 +413,9 @@ public final class ServerEngine {
      */
     public boolean anySubscriber(String topic) {
         Objects.requireNonNull(topic, "topic");
+        if (config.broker() != null) {
+            return true; // the other servers' subscribers count too
+        }
         for (EventLoop loop : loops) {
             if (loop.inLoop() ? loop.topics().count(topic) > 0 : loop.topics().mayHaveSubscribers(topic)) {
                 return true;

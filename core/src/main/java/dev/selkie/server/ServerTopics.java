@@ -1,5 +1,6 @@
 package dev.selkie.server;
 
+import dev.selkie.Broker;
 import dev.selkie.TopicListener;
 import java.util.HashMap;
 import java.util.Map;
@@ -8,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server-wide view of topics: for each topic, how many event loops have subscribers to it, so
- * that the {@link TopicListener} hears of a topic's first subscriber and its last exactly once per
- * server. Loops report only their own transitions (their first subscriber, their last), which are
+ * that the {@link Broker} and the {@link TopicListener} hear of a topic's first subscriber and its
+ * last exactly once per server. Loops report only their own transitions (their first subscriber, their last), which are
  * rare next to subscribes and publishes, under one lock, so that the listener sees the transitions
  * in the order they happened.
  */
@@ -17,15 +18,18 @@ final class ServerTopics {
     private static final Logger log = LoggerFactory.getLogger(ServerTopics.class);
 
     private final TopicListener listener;
+    private final Broker broker;
     private final Map<String, Integer> loopsWithSubscribers = new HashMap<>();
 
-    ServerTopics(TopicListener listener) {
+    /** @param listener the application's, or null; @param broker the server's, or null */
+    ServerTopics(TopicListener listener, Broker broker) {
         this.listener = listener;
+        this.broker = broker;
     }
 
     /** A loop got its first subscriber of {@code topic}; loop thread. */
     void loopGained(String topic) {
-        if (listener == null) {
+        if (listener == null && broker == null) {
             return;
         }
         synchronized (loopsWithSubscribers) {
@@ -37,7 +41,7 @@ final class ServerTopics {
 
     /** A loop lost its last subscriber of {@code topic}; loop thread. */
     void loopLost(String topic) {
-        if (listener == null) {
+        if (listener == null && broker == null) {
             return;
         }
         synchronized (loopsWithSubscribers) {
@@ -49,14 +53,27 @@ final class ServerTopics {
     }
 
     private void tell(String topic, boolean active) {
-        try {
-            if (active) {
-                listener.onFirstSubscriber(topic);
-            } else {
-                listener.onNoSubscribers(topic);
+        if (broker != null) {
+            try {
+                if (active) {
+                    broker.subscribe(topic);
+                } else {
+                    broker.unsubscribe(topic);
+                }
+            } catch (RuntimeException e) {
+                log.warn("the broker failed to {} {}", active ? "subscribe" : "unsubscribe", topic, e);
             }
-        } catch (RuntimeException e) {
-            log.warn("the topic listener failed for {}", topic, e);
+        }
+        if (listener != null) {
+            try {
+                if (active) {
+                    listener.onFirstSubscriber(topic);
+                } else {
+                    listener.onNoSubscribers(topic);
+                }
+            } catch (RuntimeException e) {
+                log.warn("the topic listener failed for {}", topic, e);
+            }
         }
     }
 }

@@ -116,7 +116,7 @@ public final class SharedMessage {
     }
 
     /** The payload, read-only (encoded to UTF-8 again for a text message that went out in fragments). */
-    synchronized ByteBuffer payload() {
+    public synchronized ByteBuffer payload() {
         if (payload == null) {
             payload = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
         }

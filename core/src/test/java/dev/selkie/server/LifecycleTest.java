@@ -104,7 +104,7 @@ class LifecycleTest extends ServerTestSupport {
                 config.maxConnections(), config.outgoingFragmentSize(), config.highWaterMark(), config.lowWaterMark(),
                 config.sendQueueLimit(), config.slowConsumerPolicy(), config.handshakeTimeout(), config.idleTimeout(),
                 config.closeTimeout(), config.pingInterval(), config.pongTimeout(), null, 1, 16, true, null,
-                java.util.List.of(), NetworkConfig.PLAIN, null, null));
+                java.util.List.of(), NetworkConfig.PLAIN, null, null, null));
         java.io.IOException e = assertThrows(java.io.IOException.class, engine::start);
         assertTrue(e.getMessage().contains("no-such-host.invalid"), e.getMessage());
         awaitNoSelkieThreads();

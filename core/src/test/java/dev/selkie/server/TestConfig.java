@@ -40,6 +40,6 @@ final class TestConfig {
         return new ServerConfig(new InetSocketAddress("127.0.0.1", 0), listener, interceptor, httpHandler,
                 subprotocols, maxMessageSize, 8 << 10, 64 << 10, 100_000, outgoingFragmentSize, highWaterMark,
                 lowWaterMark, sendQueueLimit, slowConsumerPolicy, handshakeTimeout, idleTimeout, closeTimeout,
-                pingInterval, pongTimeout, executor, 1, 1024, true, null, extensions, network, null, null);
+                pingInterval, pongTimeout, executor, 1, 1024, true, null, extensions, network, null, null, null);
     }
 }
