@@ -2,25 +2,103 @@ package dev.selkie.redis;
 
 import dev.selkie.Broker;
 import dev.selkie.PreparedMessage;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Broker} on Redis pub/sub: topics span every Selkie server on the same Redis.
+ * A {@link Broker} on Redis pub/sub: a topic published on one Selkie server reaches its subscribers
+ * on every server on the same Redis. Give it to {@code WebSocketServer.Builder.broker}; one broker
+ * per server.
  *
- * <p>Skeleton: the implementation follows.
+ * <pre>{@code
+ * RedisBroker redis = RedisBroker.builder("redis://10.0.0.5:6379").build();
+ * WebSocketServer server = WebSocketServer.builder().port(8080).broker(redis).route("/chat", chat).build();
+ * server.start();
+ * server.publish("room:42", "hello");       // this server's subscribers now, the others' through Redis
+ * redis.presence().join("room:42", "ada");  // who is online, across servers
+ * }</pre>
+ *
+ * <h2>How</h2>
+ * Two connections per server ({@link Builder#build()} opens both, with Lettuce): one subscription
+ * connection, which subscribes a topic's channel ({@code prefix + "topic:" + topic}) when the topic
+ * gets its first subscriber on this server and unsubscribes it when it loses its last, so a topic
+ * without local subscribers costs this server nothing; and one command connection for {@code
+ * PUBLISH} (or {@code SPUBLISH} with {@link Builder#sharded}) and presence. A message on the wire is
+ * a version byte, the type (text or binary), the origin server's id, a per-origin sequence number
+ * and the payload bytes. A message of this server that comes back is dropped ({@link
+ * RedisBrokerMetrics#ownDropped()}): its local subscribers had it at once. A message of another
+ * server is delivered to the local subscribers framed once. No call blocks: the server's threads
+ * only queue commands to Lettuce's I/O threads.
+ *
+ * <h2>Delivery guarantees</h2>
+ * Redis pub/sub is at-most-once and so is this broker:
+ * <ul>
+ *   <li><b>Never lost:</b> local delivery. A server's own subscribers get its messages directly,
+ *       whether Redis is up or not.</li>
+ *   <li><b>Lost during an outage</b> (from the moment a connection to Redis breaks until both are
+ *       up again and the topics are subscribed again): messages this server publishes (they fail
+ *       at once, are not buffered and are counted in {@link RedisBrokerMetrics#unsent()}), and
+ *       messages other servers publish while this server's subscription connection is down (Redis
+ *       keeps no pub/sub backlog). A message in flight when the connection broke (written, not
+ *       yet acknowledged) is either lost, or delivered once (Lettuce re-sends it after the
+ *       reconnect; receivers drop it if they had it already).</li>
+ *   <li><b>Never:</b> a duplicate (receivers drop any message whose sequence number they have seen
+ *       for that origin and topic), or a reordering: while connected, one server's messages to one
+ *       topic arrive at every other server in the order it published them (one command connection,
+ *       one subscription connection).</li>
+ *   <li>No order between different publishers, and nothing across a restart of Redis itself
+ *       beyond the above.</li>
+ * </ul>
+ *
+ * <h2>Faults</h2>
+ * When Redis goes away, local delivery goes on. Lettuce reconnects with exponential back-off
+ * ({@link Builder#reconnectDelay}) and subscribes the subscribed channels again by itself; a
+ * subscribe or unsubscribe asked for during the outage is queued and sent after the reconnect in
+ * order. An outage is logged once at WARN when it starts (with the cause) and once at INFO when it
+ * ends (with its duration and the number of unsent messages), never per message; {@link #metrics()}
+ * counts outages, the time disconnected and unsent messages.
+ *
+ * <p>Threads: Lettuce's I/O threads (2) and one daemon thread of this broker for the presence
+ * heartbeat; {@link #stop()} ends them all.
  */
 public final class RedisBroker implements Broker, AutoCloseable {
-    private final Builder config;
-    private final RedisPresence presence = new RedisPresence(this);
-
-    private RedisBroker(Builder config) {
-        this.config = config;
-    }
-
     /**
      * A builder for a broker on the Redis at {@code redisUri}, e.g. {@code "redis://127.0.0.1:6379"}
      * (any Lettuce Redis URI: {@code rediss://} for TLS, a password as {@code redis://:secret@host}).
@@ -95,25 +173,182 @@ public final class RedisBroker implements Broker, AutoCloseable {
             return this;
         }
 
-        /** Connects to Redis and returns the broker, to be given to {@code WebSocketServer.Builder.broker}. */
+        /**
+         * Connects to Redis (both connections, blocking for the connect) and returns the broker, to
+         * be given to {@code WebSocketServer.Builder.broker}.
+         *
+         * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached
+         * @throws IllegalArgumentException if a setting is out of range
+         */
         public RedisBroker build() {
-            return new RedisBroker(this);
+            if (reconnectMin.isNegative() || reconnectMin.isZero() || reconnectMax.compareTo(reconnectMin) < 0) {
+                throw new IllegalArgumentException("reconnectDelay: need 0 < min <= max");
+            }
+            if (heartbeatEvery.isNegative() || heartbeatEvery.isZero() || heartbeatExpiry.compareTo(heartbeatEvery) <= 0) {
+                throw new IllegalArgumentException("presenceHeartbeat: need 0 < every < expiry");
+            }
+            String id = serverId != null ? serverId : randomId();
+            int idLength = id.getBytes(StandardCharsets.UTF_8).length;
+            if (idLength == 0 || idLength > 255) {
+                throw new IllegalArgumentException("serverId: 1 to 255 UTF-8 bytes");
+            }
+            return new RedisBroker(this, id);
+        }
+
+        private static String randomId() {
+            byte[] bytes = new byte[6];
+            new SecureRandom().nextBytes(bytes);
+            return HexFormat.of().formatHex(bytes);
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+    static final byte WIRE_VERSION = 1;
+    private static final byte BINARY = 1;
+    /** Compare-and-delete: removes the field if the given server holds it. */
+    private static final String DELETE_IF_HELD = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then "
+            + "return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
+    /** Compare-and-set: takes the field over from the given (dead) server. */
+    private static final String TAKE_OVER = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then "
+            + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1 end return 0";
+
+    private final String serverId;
+    private final byte[] serverIdBytes;
+    private final long instance;
+    private final String prefix;
+    private final boolean sharded;
+    private final String uriText;
+    private final Duration heartbeatExpiry;
+    private final byte[] heartbeatKey;
+    private final ClientResources resources;
+    private final RedisClient subClient;
+    private final RedisClient cmdClient;
+    private final StatefulRedisPubSubConnection<byte[], byte[]> sub;
+    private final StatefulRedisConnection<byte[], byte[]> cmd;
+    private final ScheduledExecutorService scheduler;
+    private final RedisPresence presence = new RedisPresence(this);
+
+    private volatile Inbound inbound;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    /** topic -> origin (id + instance) -> last sequence seen; touched by the subscription connection's thread. */
+    private final Map<String, Map<String, Long>> lastSeen = new ConcurrentHashMap<>();
+    /** room -> members this server holds, to leave them on close and to re-join them after Redis lost them. */
+    private final Map<String, Set<String>> held = new ConcurrentHashMap<>();
+
+    private final Object publishLock = new Object();
+    private long sequence;
+    private final LongAdder published = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder ownDropped = new LongAdder();
+    private final LongAdder unsent = new LongAdder();
+
+    private final Object state = new Object();
+    private volatile boolean subUp;
+    private volatile boolean cmdUp;
+    private boolean watching;
+    private boolean inOutage;
+    private long outageStartNanos;
+    private long disconnectedNanos;
+    private long outages;
+    private long unsentAtOutageStart;
+    private volatile Throwable lastCause;
+
+    private RedisBroker(Builder config, String serverId) {
+        this.serverId = serverId;
+        this.serverIdBytes = serverId.getBytes(StandardCharsets.UTF_8);
+        this.instance = new SecureRandom().nextLong();
+        this.prefix = config.channelPrefix;
+        this.sharded = config.sharded;
+        this.heartbeatExpiry = config.heartbeatExpiry;
+        this.heartbeatKey = bytes(prefix + "server:" + serverId);
+        RedisURI uri = RedisURI.create(config.redisUri);
+        this.uriText = uri.getHost() + ":" + uri.getPort();
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(config.reconnectMin, config.reconnectMax, 2, TimeUnit.MILLISECONDS))
+                .build();
+        boolean ok = false;
+        RedisClient subscriptions = null;
+        RedisClient commands = null;
+        ScheduledThreadPoolExecutor beat = null;
+        try {
+            // subscriptions asked for during an outage are queued and sent, in order, after the
+            // reconnect (which subscribes the channels Lettuce knows of first)
+            subscriptions = RedisClient.create(resources, uri);
+            subscriptions.setOptions(ClientOptions.builder().autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).build());
+            // publishes during an outage fail at once (counted as unsent), never replayed late
+            commands = RedisClient.create(resources, uri);
+            commands.setOptions(ClientOptions.builder().autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .requestQueueSize(100_000).build());
+            subscriptions.addListener(new StateListener(true));
+            commands.addListener(new StateListener(false));
+            this.subClient = subscriptions;
+            this.cmdClient = commands;
+            this.sub = subscriptions.connectPubSub(ByteArrayCodec.INSTANCE);
+            this.sub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    onMessage(channel, message);
+                }
+
+                @Override
+                public void smessage(byte[] channel, byte[] message) {
+                    onMessage(channel, message);
+                }
+            });
+            this.cmd = commands.connect(ByteArrayCodec.INSTANCE);
+            this.cmd.sync().set(heartbeatKey, serverIdBytes, SetArgs.Builder.px(heartbeatExpiry.toMillis()));
+            synchronized (state) {
+                subUp = true;
+                cmdUp = true;
+                watching = true;
+            }
+            beat = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "selkie-redis-heartbeat-" + serverId);
+                thread.setDaemon(true);
+                return thread;
+            });
+            beat.setRemoveOnCancelPolicy(true);
+            long every = config.heartbeatEvery.toMillis();
+            beat.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+            this.scheduler = beat;
+            ok = true;
+        } finally {
+            if (!ok) {
+                if (beat != null) {
+                    beat.shutdownNow();
+                }
+                shutdownClient(subscriptions);
+                shutdownClient(commands);
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
+            }
         }
     }
 
     /** This server's identity on Redis (see {@link Builder#serverId}). */
     public String serverId() {
-        return config.serverId;
+        return serverId;
     }
 
     /** Whether both connections to Redis (subscription and commands) are up. */
     public boolean connected() {
-        return false;
+        return subUp && cmdUp && !closed.get();
     }
 
     /** A snapshot of this broker's counters. */
     public RedisBrokerMetrics metrics() {
-        return new RedisBrokerMetrics(0, 0, 0, 0, 0, 0, false);
+        long outageCount;
+        long disconnected;
+        synchronized (state) {
+            outageCount = outages;
+            disconnected = disconnectedNanos + (inOutage ? System.nanoTime() - outageStartNanos : 0);
+        }
+        return new RedisBrokerMetrics(published.sum(), received.sum(), ownDropped.sum(), unsent.sum(),
+                outageCount, TimeUnit.NANOSECONDS.toMillis(disconnected), connected());
     }
 
     /** Room presence across servers, on this broker's command connection. */
@@ -124,26 +359,128 @@ public final class RedisBroker implements Broker, AutoCloseable {
     /** {@inheritDoc} */
     @Override
     public void start(Inbound inbound) {
+        this.inbound = Objects.requireNonNull(inbound, "inbound");
     }
 
-    /** {@inheritDoc} */
+    /** {@inheritDoc} Queues the {@code SUBSCRIBE} (or {@code SSUBSCRIBE}); does not wait for it. */
     @Override
     public void subscribe(String topic) {
+        if (closed.get()) {
+            return;
+        }
+        topics.add(topic);
+        byte[] channel = channel(topic);
+        RedisFuture<Void> future = sharded ? sub.async().ssubscribe(channel) : sub.async().subscribe(channel);
+        future.whenComplete((ignored, failure) -> {
+            if (failure != null && !closed.get()) {
+                log.debug("Subscribing {} failed", topic, failure);
+            }
+        });
     }
 
-    /** {@inheritDoc} */
+    /** {@inheritDoc} Queues the {@code UNSUBSCRIBE} (or {@code SUNSUBSCRIBE}); does not wait for it. */
     @Override
     public void unsubscribe(String topic) {
+        if (closed.get()) {
+            return;
+        }
+        topics.remove(topic);
+        lastSeen.remove(topic);
+        byte[] channel = channel(topic);
+        RedisFuture<Void> future = sharded ? sub.async().sunsubscribe(channel) : sub.async().unsubscribe(channel);
+        future.whenComplete((ignored, failure) -> {
+            if (failure != null && !closed.get()) {
+                log.debug("Unsubscribing {} failed", topic, failure);
+            }
+        });
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc} Queues the {@code PUBLISH} (or {@code SPUBLISH}); does not wait for it. While
+     * Redis is unreachable the message is not sent and counted in {@link RedisBrokerMetrics#unsent()}.
+     */
     @Override
     public void publish(String topic, PreparedMessage message) {
+        if (closed.get()) {
+            return;
+        }
+        ByteBuffer payload = message.payload();
+        int head = 3 + serverIdBytes.length + 16;
+        byte[] wire = new byte[head + payload.remaining()];
+        wire[0] = WIRE_VERSION;
+        wire[1] = message.isText() ? 0 : BINARY;
+        wire[2] = (byte) serverIdBytes.length;
+        System.arraycopy(serverIdBytes, 0, wire, 3, serverIdBytes.length);
+        ByteBuffer out = ByteBuffer.wrap(wire, 3 + serverIdBytes.length, wire.length - 3 - serverIdBytes.length);
+        out.putLong(instance);
+        int seqAt = out.position();
+        out.position(head);
+        out.put(payload);
+        byte[] channel = channel(topic);
+        RedisFuture<Long> future;
+        // the sequence number and the order of the writes on the connection must agree
+        synchronized (publishLock) {
+            ByteBuffer.wrap(wire).putLong(seqAt, ++sequence);
+            if (!cmdUp) {
+                unsent.increment();
+                return;
+            }
+            try {
+                future = sharded ? cmd.async().spublish(channel, wire) : cmd.async().publish(channel, wire);
+            } catch (RuntimeException e) {
+                unsent.increment();
+                return;
+            }
+        }
+        future.whenComplete((receivers, failure) -> {
+            if (failure != null) {
+                unsent.increment();
+            } else {
+                published.increment();
+            }
+        });
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc} Removes this server's heartbeat key and its presence entries (waiting up to 2
+     * s for Redis), closes both connections and ends Lettuce's threads and the heartbeat thread.
+     * Idempotent.
+     */
     @Override
     public void stop() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        inbound = null;
+        scheduler.shutdownNow();
+        if (cmdUp) {
+            try {
+                List<CompletableFuture<?>> removals = new ArrayList<>();
+                RedisAsyncCommands<byte[], byte[]> async = cmd.async();
+                removals.add(async.del(heartbeatKey).toCompletableFuture());
+                held.forEach((room, members) -> {
+                    for (String member : members) {
+                        removals.add(deleteIfHeld(room, member, serverId).toCompletableFuture());
+                    }
+                });
+                CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.debug("Removing this server's presence from Redis failed", e);
+            }
+        }
+        held.clear();
+        shutdownClient(subClient);
+        shutdownClient(cmdClient);
+        try {
+            java.util.concurrent.Future<?> done = resources.shutdown(0, 2, TimeUnit.SECONDS);
+            done.get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("Shutting down Lettuce's resources failed", e);
+        }
     }
 
     /** Same as {@link #stop()}: closes the connections and stops the heartbeat; idempotent. */
@@ -152,15 +489,248 @@ public final class RedisBroker implements Broker, AutoCloseable {
         stop();
     }
 
+    private static void shutdownClient(RedisClient client) {
+        if (client != null) {
+            try {
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+            } catch (RuntimeException e) {
+                log.debug("Shutting down a Redis client failed", e);
+            }
+        }
+    }
+
+    private byte[] channel(String topic) {
+        return bytes(prefix + "topic:" + topic);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** On the subscription connection's I/O thread. */
+    private void onMessage(byte[] channel, byte[] wire) {
+        Inbound in = inbound;
+        if (in == null) {
+            return;
+        }
+        String name = new String(channel, StandardCharsets.UTF_8);
+        String topicPrefix = prefix + "topic:";
+        if (!name.startsWith(topicPrefix) || wire.length < 3 || wire[0] != WIRE_VERSION) {
+            log.debug("Ignoring a message on {} that is not of this broker's format", name);
+            return;
+        }
+        String topic = name.substring(topicPrefix.length());
+        int idLength = wire[2] & 0xFF;
+        int head = 3 + idLength + 16;
+        if (wire.length < head) {
+            return;
+        }
+        ByteBuffer in16 = ByteBuffer.wrap(wire, 3 + idLength, 16);
+        long originInstance = in16.getLong();
+        long seq = in16.getLong();
+        if (originInstance == instance && idLength == serverIdBytes.length
+                && ByteBuffer.wrap(wire, 3, idLength).equals(ByteBuffer.wrap(serverIdBytes))) {
+            ownDropped.increment();
+            return;
+        }
+        if (!topics.contains(topic)) {
+            return;
+        }
+        String origin = new String(wire, 3, idLength, StandardCharsets.UTF_8) + "/" + originInstance;
+        Map<String, Long> seen = lastSeen.computeIfAbsent(topic, t -> new HashMap<>());
+        Long last = seen.get(origin);
+        if (last != null && seq <= last) {
+            return; // a copy re-sent after a reconnect, already delivered
+        }
+        seen.put(origin, seq);
+        ByteBuffer payload = ByteBuffer.wrap(wire, head, wire.length - head);
+        try {
+            in.deliver(topic, (wire[1] & BINARY) != 0 ? PreparedMessage.binary(payload) : PreparedMessage.utf8(payload));
+            received.increment();
+        } catch (IllegalArgumentException e) {
+            log.debug("Dropping a text message on {} that is not UTF-8", topic);
+        }
+    }
+
+    private final class StateListener implements RedisConnectionStateListener {
+        private final boolean subscriptions;
+
+        StateListener(boolean subscriptions) {
+            this.subscriptions = subscriptions;
+        }
+
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            changed(subscriptions, true);
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            changed(subscriptions, false);
+        }
+
+        @Override
+        public void onRedisExceptionCaught(RedisChannelHandler<?, ?> connection, Throwable cause) {
+            lastCause = cause;
+        }
+    }
+
+    private void changed(boolean subscriptions, boolean up) {
+        synchronized (state) {
+            if (!watching || closed.get()) {
+                return;
+            }
+            if (subscriptions) {
+                subUp = up;
+            } else {
+                cmdUp = up;
+            }
+            boolean both = subUp && cmdUp;
+            if (!both && !inOutage) {
+                inOutage = true;
+                outages++;
+                outageStartNanos = System.nanoTime();
+                unsentAtOutageStart = unsent.sum();
+                Throwable cause = lastCause;
+                log.warn("Redis at {} unreachable ({} connection lost: {}); messages are delivered to this server's "
+                        + "subscribers only until it is back; reconnecting", uriText,
+                        subscriptions ? "subscription" : "command", cause != null ? cause.toString() : "connection closed");
+            } else if (both && inOutage) {
+                inOutage = false;
+                long took = System.nanoTime() - outageStartNanos;
+                disconnectedNanos += took;
+                lastCause = null;
+                log.info("Redis at {} reachable again after {} ms; {} messages were not sent to other servers meanwhile",
+                        uriText, TimeUnit.NANOSECONDS.toMillis(took), unsent.sum() - unsentAtOutageStart);
+                heartbeat(); // at once: Redis may have lost the presence of this server
+            }
+        }
+    }
+
+    // ---- presence ----
+
+    private byte[] roomKey(String room) {
+        return bytes(prefix + "presence:" + room);
+    }
+
+    private byte[] serverKey(String id) {
+        return bytes(prefix + "server:" + id);
+    }
+
+    /** On the heartbeat thread (or an I/O thread after a reconnect): refresh, and re-join if Redis forgot us. */
+    private void heartbeat() {
+        if (closed.get() || !cmdUp) {
+            return;
+        }
+        try {
+            cmd.async().setGet(heartbeatKey, serverIdBytes, SetArgs.Builder.px(heartbeatExpiry.toMillis()))
+                    .whenComplete((previous, failure) -> {
+                        if (failure == null && previous == null && !closed.get()) {
+                            // the key had expired or Redis restarted: our members may be gone too
+                            held.forEach((room, members) -> {
+                                for (String member : Set.copyOf(members)) {
+                                    presenceJoin(room, member);
+                                }
+                            });
+                        }
+                    });
+        } catch (RuntimeException e) {
+            log.debug("Heartbeat failed", e);
+        }
+    }
+
+    private CompletionStage<Long> deleteIfHeld(String room, String member, String holder) {
+        return cmd.async().<Long>eval(DELETE_IF_HELD, ScriptOutputType.INTEGER, new byte[][] {roomKey(room)},
+                bytes(member), bytes(holder));
+    }
+
     CompletionStage<Boolean> presenceJoin(String room, String member) {
-        return CompletableFuture.completedFuture(false);
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(member, "member");
+        return join(room, member, 3).thenApply(joined -> {
+            if (joined && !closed.get()) {
+                held.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(member);
+            }
+            return joined;
+        });
+    }
+
+    private CompletionStage<Boolean> join(String room, String member, int attempts) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("broker closed"));
+        }
+        RedisAsyncCommands<byte[], byte[]> async = cmd.async();
+        byte[] key = roomKey(room);
+        byte[] field = bytes(member);
+        return async.hsetnx(key, field, serverIdBytes).thenCompose(set -> {
+            if (set) {
+                return CompletableFuture.completedFuture(true);
+            }
+            return async.hget(key, field).thenCompose(holder -> {
+                if (holder == null) {
+                    return attempts > 1 ? join(room, member, attempts - 1) : CompletableFuture.completedFuture(false);
+                }
+                if (java.util.Arrays.equals(holder, serverIdBytes)) {
+                    return CompletableFuture.completedFuture(true);
+                }
+                return async.exists(serverKey(new String(holder, StandardCharsets.UTF_8))).thenCompose(live -> {
+                    if (live > 0) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    // its server is dead: take the name over, unless someone else just did
+                    return async.<Long>eval(TAKE_OVER, ScriptOutputType.INTEGER, new byte[][] {key}, field, holder,
+                            serverIdBytes).thenCompose(took -> took == 1 ? CompletableFuture.completedFuture(true)
+                                    : attempts > 1 ? join(room, member, attempts - 1)
+                                    : CompletableFuture.completedFuture(false));
+                });
+            });
+        });
     }
 
     CompletionStage<Void> presenceLeave(String room, String member) {
-        return CompletableFuture.completedFuture(null);
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(member, "member");
+        Set<String> members = held.get(room);
+        if (members != null) {
+            members.remove(member);
+            if (members.isEmpty()) {
+                held.remove(room, members);
+            }
+        }
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("broker closed"));
+        }
+        return deleteIfHeld(room, member, serverId).thenApply(n -> null);
     }
 
     CompletionStage<List<String>> presenceMembers(String room) {
-        return CompletableFuture.completedFuture(List.of());
+        Objects.requireNonNull(room, "room");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("broker closed"));
+        }
+        RedisAsyncCommands<byte[], byte[]> async = cmd.async();
+        return async.hgetall(roomKey(room)).thenCompose(entries -> {
+            Map<String, String> byMember = new HashMap<>();
+            entries.forEach((field, holder) -> byMember.put(new String(field, StandardCharsets.UTF_8),
+                    new String(holder, StandardCharsets.UTF_8)));
+            Set<String> servers = new HashSet<>(byMember.values());
+            servers.remove(serverId);
+            Map<String, CompletableFuture<Long>> alive = new HashMap<>();
+            for (String server : servers) {
+                alive.put(server, async.exists(serverKey(server)).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(alive.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+                List<String> members = new ArrayList<>();
+                byMember.forEach((member, holder) -> {
+                    if (holder.equals(serverId) || alive.get(holder).join() > 0) {
+                        members.add(member);
+                    } else {
+                        deleteIfHeld(room, member, holder); // lazily, unless it was taken over meanwhile
+                    }
+                });
+                members.sort(null);
+                return members;
+            });
+        });
     }
 }
