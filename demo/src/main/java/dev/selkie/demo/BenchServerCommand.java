@@ -5,7 +5,6 @@ import dev.selkie.Compression;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
-import dev.selkie.redis.RedisBroker;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -93,7 +92,7 @@ final class BenchServerCommand implements Callable<Integer> {
                         "Invalid value for option '--plain-port': " + plainPort + " is not a port (0-65535)");
             }
         }
-        RedisBroker redis = redisOption.broker(spec, "bench");
+        RedisConnection redis = redisOption.broker(spec, "bench");
         WebSocketServer server = build(host, port, loops, backlog,
                 noDeflate ? Compression.off()
                         : contextTakeover > 0 ? Compression.contextTakeover(contextTakeover) : Compression.shared(),
@@ -129,7 +128,7 @@ final class BenchServerCommand implements Callable<Integer> {
      * null (the server starts and stops the broker).
      */
     static WebSocketServer build(String host, int port, int loops, int backlog, Compression compression,
-                                 dev.selkie.Tls tls, int plainPort, RedisBroker redis) {
+                                 dev.selkie.Tls tls, int plainPort, RedisConnection redis) {
         ChatRelay chat = new ChatRelay();
         WebSocketServer.Builder builder = WebSocketServer.builder();
         if (tls != null) {

@@ -1,7 +1,6 @@
 package dev.selkie.demo;
 
 import dev.selkie.demo.chat.ChatServer;
-import dev.selkie.redis.RedisBroker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,7 +51,7 @@ final class ChatCommand implements Callable<Integer> {
         OptionChecks.host(spec, host);
         OptionChecks.port(spec, port);
         dev.selkie.Tls tls = tlsOptions.tls(spec);
-        RedisBroker redis = redisOption.broker(spec, "chat");
+        RedisConnection redis = redisOption.broker(spec, "chat");
         ChatServer chat = new ChatServer(host, port, allowedOrigins,
                 noDeflate ? Compression.off() : Compression.shared(), tls, redis);
         String where = ServerRunner.urlHost(host);

@@ -1,19 +1,14 @@
 package dev.selkie.demo;
 
-import dev.selkie.redis.RedisBroker;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** The {@code --redis} option of the server commands (a picocli mixin): topics across servers through Redis. */
 final class RedisOption {
-    private static final Logger log = LoggerFactory.getLogger(RedisOption.class);
-
     @Option(names = "--redis", paramLabel = "URI",
             description = "Share topics with every server started with the same Redis, e.g. redis://127.0.0.1:6379 "
                     + "(rediss:// for TLS, redis://:PASSWORD@HOST:PORT with a password). If Redis is unreachable the "
@@ -27,39 +22,32 @@ final class RedisOption {
 
     /**
      * The broker for {@code --redis}, not started (the server starts and stops it), or null without the
-     * option; a malformed URI is a parameter error (exit 2).
+     * option; a malformed URI is a parameter error (exit 2). Connects at once; an unreachable Redis is
+     * tried again in the background (see {@link RedisConnection}).
      *
      * @param role what the server is, in its id on Redis (e.g. "chat")
      */
-    RedisBroker broker(CommandSpec spec, String role) {
+    RedisConnection broker(CommandSpec spec, String role) {
         if (uri == null) {
             return null;
         }
         check(spec, uri);
-        try {
-            return RedisBroker.builder(uri)
-                    .channelPrefix("selkie:")
-                    .serverId(role + "-" + UUID.randomUUID().toString().substring(0, 8))
-                    .sharded(false)
-                    .build();
-        } catch (IllegalArgumentException e) { // what Lettuce refuses beyond the checks below
-            throw invalid(spec, uri, e.getMessage());
-        }
+        String serverId = role + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return RedisConnection.open(uri, serverId);
     }
 
     /**
      * The line to print at start about {@code redis} (null without it): what it shares, or, when it is
      * not connected, a warning that the server serves its own clients until it is (the broker reconnects).
      */
-    String note(RedisBroker redis, String shared) {
+    String note(RedisConnection redis, String shared) {
         if (redis == null) {
             return null;
         }
         if (redis.connected()) {
-            return "Sharing " + shared + " with every server on " + uri + " (server id " + redis.serverId() + ")";
+            return "Sharing " + shared + " with every server on " + uri + " (server id " + redis.broker().serverId()
+                    + ")";
         }
-        log.warn("Redis at {} is not reachable: serving this server's own clients only, reconnecting in the background",
-                uri);
         return "Not connected to " + uri + " yet: serving this server's own clients; " + shared
                 + " are shared once it is";
     }
@@ -88,6 +76,11 @@ final class RedisOption {
         }
         if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
             throw invalid(spec, uri, "no query or fragment (redis://HOST:PORT)");
+        }
+        try {
+            io.lettuce.core.RedisURI.create(uri); // what the broker's client makes of it
+        } catch (IllegalArgumentException e) {
+            throw invalid(spec, uri, e.getMessage());
         }
     }
 

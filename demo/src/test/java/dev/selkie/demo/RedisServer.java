@@ -57,10 +57,15 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a redis-server on a free port and waits until it answers PING. */
     public static RedisServer start() throws IOException {
+        return start(0);
+    }
+
+    /** Starts a redis-server on {@code port} (0: a free one) and waits until it answers PING. */
+    public static RedisServer start(int fixedPort) throws IOException {
         requireRedisServer();
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // the free port may be taken before redis binds it
-            int port = freePort();
+            int port = fixedPort != 0 ? fixedPort : freePort();
             Path dir = Files.createTempDirectory("selkie-redis-");
             Path log = dir.resolve("redis.log");
             Process p = new ProcessBuilder(List.of(REDIS_SERVER.toString(), "--port", Integer.toString(port),

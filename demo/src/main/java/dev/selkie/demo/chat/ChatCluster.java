@@ -5,6 +5,7 @@ import dev.selkie.PreparedMessage;
 import dev.selkie.demo.json.JsonException;
 import dev.selkie.demo.json.JsonReader;
 import dev.selkie.demo.json.JsonWriter;
+import dev.selkie.demo.RedisConnection;
 import dev.selkie.redis.RedisBroker;
 import dev.selkie.redis.RedisPresence;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +49,7 @@ final class ChatCluster implements Broker {
     private static final String ROOM_TOPIC = "room:";
     private static final String PRESENCE_TOPIC = "presence:";
 
-    private final RedisBroker redis;
-    private final RedisPresence presence;
+    private final RedisConnection redis;
     private final BiConsumer<String, PresenceEvent> onRemoteEvent;
     private final AtomicBoolean degraded = new AtomicBoolean();
     /** Set by {@link #stop}: the connections closing then leave their rooms without Redis (it drops them itself). */
@@ -62,16 +62,15 @@ final class ChatCluster implements Broker {
     }
 
     /**
-     * @param redis the broker (started and stopped by the server, through this)
+     * @param redis the connection to Redis (started and stopped by the server, through this)
      * @param onRemoteEvent called with the room and the event when another server's user joined or left
      */
-    ChatCluster(RedisBroker redis, BiConsumer<String, PresenceEvent> onRemoteEvent) {
+    ChatCluster(RedisConnection redis, BiConsumer<String, PresenceEvent> onRemoteEvent) {
         this.redis = redis;
-        this.presence = redis.presence();
         this.onRemoteEvent = onRemoteEvent;
     }
 
-    RedisBroker redis() {
+    RedisConnection redis() {
         return redis;
     }
 
@@ -112,24 +111,24 @@ final class ChatCluster implements Broker {
     @Override
     public void stop() {
         stopped = true;
-        redis.close();
+        redis.stop();
     }
 
     // --- presence
 
     /** Takes {@code name} in {@code room} across servers: false if a live server holds it; true if Redis is away. */
     CompletionStage<Boolean> join(String room, String name) {
-        return call(() -> presence.join(room, name), true);
+        return call(p -> p.join(room, name), true);
     }
 
     /** Frees {@code name} in {@code room} across servers (best effort). */
     CompletionStage<Void> leave(String room, String name) {
-        return call(() -> presence.leave(room, name), null);
+        return call(p -> p.leave(room, name), null);
     }
 
     /** The room's users on every server, or {@code local} if Redis does not answer. */
     CompletionStage<List<String>> members(String room, Supplier<List<String>> local) {
-        return call(() -> presence.members(room), null).thenApply(users -> users != null ? users : local.get());
+        return call(p -> p.members(room), null).thenApply(users -> users != null ? users : local.get());
     }
 
     /** Tells the other servers that {@code name} joined or left {@code room}. */
@@ -186,13 +185,14 @@ final class ChatCluster implements Broker {
     }
 
     /** {@code call}'s result, or {@code fallback} if it fails or takes longer than {@link #TIMEOUT}. */
-    private <T> CompletionStage<T> call(Supplier<CompletionStage<T>> call, T fallback) {
-        if (stopped) {
+    private <T> CompletionStage<T> call(Function<RedisPresence, CompletionStage<T>> call, T fallback) {
+        RedisBroker broker = redis.broker();
+        if (stopped || broker == null) { // stopping, or Redis not reached yet (RedisConnection says so)
             return CompletableFuture.completedFuture(fallback);
         }
         CompletableFuture<T> result;
         try {
-            result = call.get().toCompletableFuture();
+            result = call.apply(broker.presence()).toCompletableFuture();
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }

@@ -16,7 +16,7 @@ import dev.selkie.demo.json.JsonWriter;
 import dev.selkie.demo.web.OriginPolicy;
 import dev.selkie.demo.web.QueryString;
 import dev.selkie.demo.web.WebResources;
-import dev.selkie.redis.RedisBroker;
+import dev.selkie.demo.RedisConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * WebSocket#subscribe}, {@link WebSocketServer#publish}), and the handshake interceptor: Origin check,
  * name and room validation, and 409 when the name is taken in the room, all before the upgrade.
  *
- * <p>Clustered (built with a {@link RedisBroker}, {@code chat --redis}): the rooms' topics span every chat
+ * <p>Clustered (built with a {@link RedisConnection}, {@code chat --redis}): the rooms' topics span every chat
  * server on the same Redis, names are unique per room across them and the users lists (welcome,
  * presence, {@code /users}) are the room's users on every server (see {@link ChatCluster}); {@code
  * /notify} goes to the announcement topic every chat connection subscribes to, so it reaches every
@@ -89,7 +89,7 @@ public final class ChatServer {
      * span every chat server on that Redis. The server starts and stops the broker.
      */
     public ChatServer(String host, int port, List<String> extraOrigins, Compression compression, Tls tls,
-                      RedisBroker redis) {
+                      RedisConnection redis) {
         this.clock = Clock.systemUTC();
         this.rooms = new ChatRooms(System::nanoTime, RESERVATION_TTL.toNanos());
         this.cluster = redis == null ? null : new ChatCluster(redis, this::remotePresence);
@@ -136,8 +136,8 @@ public final class ChatServer {
         return server.port();
     }
 
-    /** The Redis broker when clustered, else null. */
-    public RedisBroker redis() {
+    /** The connection to Redis when clustered, else null. */
+    public RedisConnection redis() {
         return cluster == null ? null : cluster.redis();
     }
 
