@@ -253,6 +253,7 @@ public final class RedisBroker implements Broker, AutoCloseable {
     private long outages;
     private long unsentAtOutageStart;
     private volatile Throwable lastCause;
+    private volatile boolean heartbeatStopped;
 
     private RedisBroker(Builder config, String serverId) {
         this.serverId = serverId;
@@ -607,6 +608,12 @@ public final class RedisBroker implements Broker, AutoCloseable {
         }
     }
 
+    /** Tests: the heartbeat stops as if this server had crashed (its key then expires). */
+    void stopHeartbeatForTest() {
+        scheduler.shutdownNow();
+        heartbeatStopped = true;
+    }
+
     // ---- presence ----
 
     private byte[] roomKey(String room) {
@@ -619,7 +626,7 @@ public final class RedisBroker implements Broker, AutoCloseable {
 
     /** On the heartbeat thread (or an I/O thread after a reconnect): refresh, and re-join if Redis forgot us. */
     private void heartbeat() {
-        if (closed.get() || !cmdUp) {
+        if (closed.get() || !cmdUp || heartbeatStopped) {
             return;
         }
         try {
