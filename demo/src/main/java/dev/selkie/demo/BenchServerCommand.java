@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         header = "The server the benchmark kit measures (/echo and /chat).",
         description = "Runs the server the benchmark kit measures: /echo echoes every message, /chat sends "
                 + "every message it receives to every /chat connection (sender included). Logs warnings "
-                + "only.")
+                + "only. With --redis, /chat spans every bench-server on the same Redis.")
 final class BenchServerCommand implements Callable<Integer> {
     /** The topic every {@code /chat} connection joins. */
     static final String CHAT_TOPIC = "chat";
@@ -61,6 +61,9 @@ final class BenchServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     private TlsOptions tlsOptions = new TlsOptions();
 
+    @picocli.CommandLine.Mixin
+    private RedisOption redisOption = new RedisOption();
+
     @Option(names = "--plain-port", defaultValue = "-1", paramLabel = "PORT",
             description = "With TLS: also serve plain ws:// on this port (0 = any free port), sharing /chat "
                     + "and the loops with the TLS port.")
@@ -89,21 +92,23 @@ final class BenchServerCommand implements Callable<Integer> {
                         "Invalid value for option '--plain-port': " + plainPort + " is not a port (0-65535)");
             }
         }
+        RedisConnection redis = redisOption.broker(spec, "bench");
         WebSocketServer server = build(host, port, loops, backlog,
                 noDeflate ? Compression.off()
                         : contextTakeover > 0 ? Compression.contextTakeover(contextTakeover) : Compression.shared(),
-                tls, plainPort);
+                tls, plainPort, redis);
         String where = ServerRunner.urlHost(host);
         String ws = tls != null ? "wss://" : "ws://";
         String setup = " (" + loops + " loop" + (loops == 1 ? "" : "s") + ", "
                 + (noDeflate ? "no compression" : "permessage-deflate") + ")";
-        return ServerRunner.runInForeground("bench server", server, actualPort -> plainPort == -1
+        return ServerRunner.runInForeground("bench server", server, actualPort -> ServerRunner.withNote(plainPort == -1
                 ? List.of("Selkie bench server listening on " + ws + where + ":" + actualPort + "/echo and " + ws
                         + where + ":" + actualPort + "/chat" + setup)
                 : List.of("Selkie bench server listening on " + ws + where + ":" + actualPort + "/echo and " + ws
                         + where + ":" + actualPort + "/chat" + setup,
                         "and on ws://" + where + ":" + server.plainPort() + "/echo and ws://" + where + ":"
-                                + server.plainPort() + "/chat"));
+                                + server.plainPort() + "/chat"),
+                redisOption.note(redis, "/chat")));
     }
 
     /** The bench server, not started. */
@@ -115,6 +120,15 @@ final class BenchServerCommand implements Callable<Integer> {
     /** The bench server, not started; {@code plainPort} -1 for none (it needs {@code tls}). */
     static WebSocketServer build(String host, int port, int loops, int backlog, Compression compression,
                                  dev.selkie.Tls tls, int plainPort) {
+        return build(host, port, loops, backlog, compression, tls, plainPort, null);
+    }
+
+    /**
+     * The same with {@code /chat} spanning every bench server on the Redis of {@code redis} unless it is
+     * null (the server starts and stops the broker).
+     */
+    static WebSocketServer build(String host, int port, int loops, int backlog, Compression compression,
+                                 dev.selkie.Tls tls, int plainPort, RedisConnection redis) {
         ChatRelay chat = new ChatRelay();
         WebSocketServer.Builder builder = WebSocketServer.builder();
         if (tls != null) {
@@ -122,6 +136,9 @@ final class BenchServerCommand implements Callable<Integer> {
         }
         if (plainPort != -1) {
             builder.plainPort(plainPort);
+        }
+        if (redis != null) {
+            builder.broker(redis);
         }
         chat.server = builder
                 .host(host)

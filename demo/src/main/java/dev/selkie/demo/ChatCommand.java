@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
         header = "Multi-room chat with a browser page.",
         description = "Runs a multi-room chat with its browser page at http://HOST:PORT/; the WebSocket is "
                 + "ws://HOST:PORT/ws?name=NAME&room=ROOM.%nAnnounce something to every user with:%n"
-                + "  curl --data-binary 'Back in 5 minutes' http://HOST:PORT/notify")
+                + "  curl --data-binary 'Back in 5 minutes' http://HOST:PORT/notify%n"
+                + "With --redis, chat servers on the same Redis share rooms, who is online and announcements.")
 final class ChatCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -42,18 +43,23 @@ final class ChatCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     private TlsOptions tlsOptions = new TlsOptions();
 
+    @picocli.CommandLine.Mixin
+    private RedisOption redisOption = new RedisOption();
+
     @Override
     public Integer call() throws InterruptedException {
         OptionChecks.host(spec, host);
         OptionChecks.port(spec, port);
         dev.selkie.Tls tls = tlsOptions.tls(spec);
+        RedisConnection redis = redisOption.broker(spec, "chat");
         ChatServer chat = new ChatServer(host, port, allowedOrigins,
-                noDeflate ? Compression.off() : Compression.shared(), tls);
+                noDeflate ? Compression.off() : Compression.shared(), tls, redis);
         String where = ServerRunner.urlHost(host);
         String ws = tls != null ? "wss://" : "ws://";
         String http = tls != null ? "https://" : "http://";
         return ServerRunner.runInForeground("chat server", chat.server(), actualPort -> ServerRunner.withNote(List.of(
                 "Selkie chat listening on " + ws + where + ":" + actualPort + "/ws",
-                "Open " + http + where + ":" + actualPort + "/ in a browser (or two)."), tlsOptions.note()));
+                "Open " + http + where + ":" + actualPort + "/ in a browser (or two)."),
+                redisOption.note(redis, "rooms, who is online and announcements"), tlsOptions.note()));
     }
 }

@@ -37,6 +37,15 @@ final class ServerRunner {
         return all;
     }
 
+    /** {@code lines}, and then each of {@code notes} that is not null. */
+    static List<String> withNote(List<String> lines, String... notes) {
+        List<String> all = lines;
+        for (String note : notes) {
+            all = withNote(all, note);
+        }
+        return all;
+    }
+
     /** Starts {@code server} and blocks until the process is stopped; see the other overload. */
     static int runInForeground(String name, WebSocketServer server, IntFunction<List<String>> lines)
             throws InterruptedException {

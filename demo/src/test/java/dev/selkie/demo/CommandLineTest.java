@@ -49,6 +49,13 @@ class CommandLineTest {
         "bench-server --loops 0                 | '--loops': 0",
         "bench-server --plain-port 9002         | --plain-port goes with TLS",
         "bench-server --tls-self-signed --plain-port 70000 | '--plain-port': 70000 is not a port",
+        "chat --redis 127.0.0.1:6379                | '--redis': '127.0.0.1:6379': not a URI like redis://HOST:PORT",
+        "chat --redis http://127.0.0.1:6379         | the scheme must be redis:// or rediss://",
+        "chat --redis redis://                      | '--redis': 'redis://'",
+        "chat --redis redis://127.0.0.1:99999       | 99999 is not a port",
+        "chat --redis redis://127.0.0.1:6379/x      | the path can only be a database number",
+        "bench-server --redis redis://a%20b:6379    | '--redis': 'redis://a%20b:6379'",
+        "bench-server --redis                       | Missing required parameter for option '--redis'",
     })
     void badInputIsAUsageErrorWithExitCode2(String args, String message) {
         String[] argv = args == null ? new String[0] : args.trim().split("\\s+");
@@ -56,6 +63,14 @@ class CommandLineTest {
         assertTrue(err.toString().contains(message), err.toString());
         assertTrue(err.toString().contains("Usage: selkie-demo"), "a usage synopsis: " + err);
         assertTrue(err.toString().contains("--help' for more information"), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chat", "bench-server"})
+    void theServersThatShareTopicsDocumentRedis(String command) {
+        assertEquals(0, run(command, "--help"));
+        assertTrue(out.toString().contains("--redis=URI"), out.toString());
+        assertTrue(out.toString().contains("redis://127.0.0.1:6379"), out.toString());
     }
 
     @ParameterizedTest

@@ -73,6 +73,42 @@ public final class ChatRooms {
         then.accept(users(members));
     }
 
+    /**
+     * Drops the reservation of {@code name} in {@code room} if its connection has not opened: when the
+     * name turned out to be taken on another server, or ({@code onlyExpired}) when the reservation is
+     * older than its time to live and the client is not coming.
+     *
+     * @return whether a reservation was dropped
+     */
+    public synchronized boolean cancel(String room, String name, boolean onlyExpired) {
+        Map<String, Member> members = rooms.get(room);
+        Member member = members == null ? null : members.get(name);
+        if (member == null || member.ws != null
+                || (onlyExpired && nanoClock.getAsLong() - member.reservedAt < reservationTtlNanos)) {
+            return false;
+        }
+        members.remove(name);
+        if (members.isEmpty()) {
+            rooms.remove(room);
+        }
+        return true;
+    }
+
+    /** The open connections of a room's users on this server. */
+    public synchronized List<WebSocket> sockets(String room) {
+        Map<String, Member> members = rooms.get(room);
+        if (members == null) {
+            return List.of();
+        }
+        List<WebSocket> sockets = new ArrayList<>();
+        for (Member m : members.values()) {
+            if (m.ws != null) {
+                sockets.add(m.ws);
+            }
+        }
+        return sockets;
+    }
+
     /** The connected users of a room, sorted. */
     public synchronized List<String> users(String room) {
         Map<String, Member> members = rooms.get(room);

@@ -8,6 +8,7 @@ import dev.selkie.HandshakeDecision;
 import dev.selkie.HandshakeInterceptor;
 import dev.selkie.HttpRequest;
 import dev.selkie.HttpResponse;
+import dev.selkie.PreparedMessage;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
@@ -15,6 +16,7 @@ import dev.selkie.demo.json.JsonWriter;
 import dev.selkie.demo.web.OriginPolicy;
 import dev.selkie.demo.web.QueryString;
 import dev.selkie.demo.web.WebResources;
+import dev.selkie.demo.RedisConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -23,6 +25,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,17 +39,29 @@ import org.slf4j.LoggerFactory;
  * <p>Showcases the listener API, routing, typed per-connection state ({@link ChatSession}), rooms as topics ({@link
  * WebSocket#subscribe}, {@link WebSocketServer#publish}), and the handshake interceptor: Origin check,
  * name and room validation, and 409 when the name is taken in the room, all before the upgrade.
+ *
+ * <p>Clustered (built with a {@link RedisConnection}, {@code chat --redis}): the rooms' topics span every chat
+ * server on the same Redis, names are unique per room across them and the users lists (welcome,
+ * presence, {@code /users}) are the room's users on every server (see {@link ChatCluster}); {@code
+ * /notify} goes to the announcement topic every chat connection subscribes to, so it reaches every
+ * server's users.
  */
 public final class ChatServer {
     /** Longest accepted {@code POST /notify} body in bytes. */
     public static final int MAX_NOTIFY_BYTES = 1000;
 
+    /** Clustered: the topic every chat connection subscribes to, for {@code /notify}. */
+    static final String ANNOUNCEMENTS = "announcements";
+
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+    private static final Duration RESERVATION_TTL = Duration.ofSeconds(30);
 
     private final WebSocketServer server;
     private final ChatRooms rooms;
     private final OriginPolicy origins;
     private final Clock clock;
+    /** Null unless clustered. */
+    private final ChatCluster cluster;
     private final WebResources page = new WebResources(Map.of(
             "/", "chat.html", "/chat.css", "chat.css", "/chat.js", "chat.js"));
 
@@ -64,11 +81,27 @@ public final class ChatServer {
 
     /** The same over TLS ({@code wss://}, pages on {@code https://}) unless {@code tls} is null. */
     public ChatServer(String host, int port, List<String> extraOrigins, Compression compression, Tls tls) {
+        this(host, port, extraOrigins, compression, tls, null);
+    }
+
+    /**
+     * The same, clustered through {@code redis} unless it is null: rooms, presence and announcements
+     * span every chat server on that Redis. The server starts and stops the broker.
+     */
+    public ChatServer(String host, int port, List<String> extraOrigins, Compression compression, Tls tls,
+                      RedisConnection redis) {
         this.clock = Clock.systemUTC();
-        this.rooms = new ChatRooms(System::nanoTime, Duration.ofSeconds(30).toNanos());
+        this.rooms = new ChatRooms(System::nanoTime, RESERVATION_TTL.toNanos());
+        this.cluster = redis == null ? null : new ChatCluster(redis, this::remotePresence);
         WebSocketServer.Builder builder = WebSocketServer.builder();
         if (tls != null) {
             builder.tls(tls);
+        }
+        if (cluster != null) {
+            builder.broker(cluster)
+                    .asyncHttpHandler(this::httpClustered);
+        } else {
+            builder.httpHandler(this::http);
         }
         this.server = builder
                 .host(host)
@@ -77,9 +110,8 @@ public final class ChatServer {
                 .maxHttpBodySize(4 << 10)
                 .pingInterval(Duration.ofSeconds(30), Duration.ofSeconds(10))
                 .compression(compression)
-
-                .httpHandler(this::http)
-                .route("/ws", Endpoint.of(new Listener()).withInterceptor(HandshakeInterceptor.sync(this::decide)))
+                .route("/ws", Endpoint.of(new Listener()).withInterceptor(cluster == null
+                        ? HandshakeInterceptor.sync(this::decide) : this::decideClustered))
                 .build();
         this.origins = new OriginPolicy(host, server::port, extraOrigins, tls != null);
     }
@@ -104,11 +136,55 @@ public final class ChatServer {
         return server.port();
     }
 
+    /** The connection to Redis when clustered, else null. */
+    public RedisConnection redis() {
+        return cluster == null ? null : cluster.redis();
+    }
+
     private static String topic(String room) {
         return "room:" + room;
     }
 
     private HandshakeDecision decide(HttpRequest request) {
+        Object checked = check(request);
+        return checked instanceof ChatSession ? accept((ChatSession) checked) : (HandshakeDecision) checked;
+    }
+
+    /**
+     * Clustered: the local checks, then the name taken in Redis as well; when another server holds it the
+     * local reservation is dropped again and the answer is the same 409.
+     */
+    private CompletionStage<HandshakeDecision> decideClustered(HttpRequest request) {
+        Object checked = check(request);
+        if (!(checked instanceof ChatSession)) {
+            return CompletableFuture.completedFuture((HandshakeDecision) checked);
+        }
+        ChatSession s = (ChatSession) checked;
+        return cluster.join(s.room(), s.name()).thenApply(free -> {
+            if (!free) {
+                rooms.cancel(s.room(), s.name(), false);
+                return taken(s);
+            }
+            // a client that vanishes before its connection opens must not hold the name in Redis for good
+            CompletableFuture.delayedExecutor(RESERVATION_TTL.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (rooms.cancel(s.room(), s.name(), true)) {
+                    cluster.leave(s.room(), s.name());
+                }
+            });
+            return accept(s);
+        });
+    }
+
+    private static HandshakeDecision accept(ChatSession s) {
+        return HandshakeDecision.accept().with(SESSION, s);
+    }
+
+    private static HandshakeDecision taken(ChatSession s) {
+        return HandshakeDecision.reject(409, "The name '" + s.name() + "' is already taken in room '" + s.room() + "'\n");
+    }
+
+    /** The request's session with its name reserved on this server, or the rejection. */
+    private Object check(HttpRequest request) {
         if (!origins.allows(request.origin())) {
             // per client, and counted in the server's metrics (rejected handshakes, reason interceptor)
             log.debug("Refused a chat connection from {}: origin {} not allowed", request.remoteAddress(),
@@ -124,10 +200,24 @@ public final class ChatServer {
         } catch (IllegalArgumentException | ChatProtocolException e) {
             return HandshakeDecision.reject(400, e.getMessage() + "\n");
         }
+        ChatSession session = new ChatSession(name, room);
         if (!rooms.reserve(room, name)) {
-            return HandshakeDecision.reject(409, "The name '" + name + "' is already taken in room '" + room + "'\n");
+            return taken(session);
         }
-        return HandshakeDecision.accept().with(SESSION, new ChatSession(name, room));
+        return session;
+    }
+
+    private CompletionStage<HttpResponse> httpClustered(HttpRequest request) {
+        if (request.path().equals("/users") && request.method().equals("GET")) {
+            String room;
+            try {
+                room = ChatProtocol.checkRoom(QueryString.parse(request.query()).get("room"));
+            } catch (IllegalArgumentException | ChatProtocolException e) {
+                return CompletableFuture.completedFuture(HttpResponse.text(400, e.getMessage() + "\n"));
+            }
+            return cluster.members(room, () -> rooms.users(room)).thenApply(users -> usersResponse(room, users));
+        }
+        return CompletableFuture.completedFuture(http(request));
     }
 
     private HttpResponse http(HttpRequest request) {
@@ -147,12 +237,16 @@ public final class ChatServer {
         }
         try {
             String room = ChatProtocol.checkRoom(QueryString.parse(request.query()).get("room"));
-            String json = new JsonWriter().put("room", room).put("users", rooms.users(room)).toJson();
-            return HttpResponse.of(200, Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
-                    json.getBytes(StandardCharsets.UTF_8));
+            return usersResponse(room, rooms.users(room));
         } catch (IllegalArgumentException | ChatProtocolException e) {
             return HttpResponse.text(400, e.getMessage() + "\n");
         }
+    }
+
+    private static HttpResponse usersResponse(String room, List<String> users) {
+        String json = new JsonWriter().put("room", room).put("users", users).toJson();
+        return HttpResponse.of(200, Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
+                json.getBytes(StandardCharsets.UTF_8));
     }
 
     private HttpResponse notify(HttpRequest request) {
@@ -178,10 +272,25 @@ public final class ChatServer {
         if (text.isEmpty()) {
             return HttpResponse.text(400, "The body is empty: POST the announcement as text\n");
         }
-        server.broadcast(ChatProtocol.announcement(text, clock.millis()));
+        String announcement = ChatProtocol.announcement(text, clock.millis());
+        if (cluster != null) {
+            int here = server.publish(ANNOUNCEMENTS, announcement); // and, through Redis, to every other server
+            log.info("Announcement from {} sent to {} users here and to the other servers", request.remoteAddress(),
+                    here);
+            return HttpResponse.text(202, "Announced to " + here + " user" + (here == 1 ? "" : "s")
+                    + " on this server and to the other servers\n");
+        }
+        server.broadcast(announcement);
         int users = rooms.connectedUsers();
         log.info("Announcement from {} sent to {} users", request.remoteAddress(), users);
         return HttpResponse.text(202, "Announced to " + users + " user" + (users == 1 ? "" : "s") + "\n");
+    }
+
+    /** Another server's user joined or left {@code room}: this server's users of it get the new list. */
+    private void remotePresence(String room, ChatCluster.PresenceEvent event) {
+        cluster.inOrder(room, ignored -> cluster.members(room, () -> rooms.users(room)).thenAccept(users ->
+                server.broadcast(PreparedMessage.text(ChatProtocol.presence(event.event(), event.name(), users)),
+                        rooms.sockets(room))));
     }
 
     /** Who a chat connection is and where: put on it by the handshake interceptor. */
@@ -194,6 +303,10 @@ public final class ChatServer {
         @Override
         public void onOpen(WebSocket ws) {
             ChatSession s = ws.attribute(SESSION).orElseThrow();
+            if (cluster != null) {
+                openClustered(ws, s);
+                return;
+            }
             boolean joined = rooms.bind(s.room(), s.name(), ws, users -> {
                 ws.subscribe(topic(s.room()));
                 ws.send(ChatProtocol.welcome(s.name(), s.room(), users));
@@ -204,6 +317,26 @@ public final class ChatServer {
             } else {
                 ws.close(1008, "name reservation expired; join again");
             }
+        }
+
+        /**
+         * Clustered: the welcome and the presence message carry the room's users on every server, read
+         * from Redis after this user's join; the other servers hear of it on the room's presence topic.
+         */
+        private void openClustered(WebSocket ws, ChatSession s) {
+            if (!rooms.bind(s.room(), s.name(), ws, users -> { })) {
+                ws.close(1008, "name reservation expired; join again");
+                return;
+            }
+            log.info("{} joined room {} from {}", s.name(), s.room(), ws.remoteAddress());
+            cluster.inOrder(s.room(), ignored -> cluster.members(s.room(), () -> rooms.users(s.room())).thenAccept(users -> {
+                ws.subscribe(topic(s.room()));
+                ws.subscribe(ANNOUNCEMENTS);
+                ws.send(ChatProtocol.welcome(s.name(), s.room(), users));
+                server.broadcast(PreparedMessage.text(ChatProtocol.presence("join", s.name(), users)),
+                        rooms.sockets(s.room()));
+                cluster.announce(s.room(), "join", s.name());
+            }));
         }
 
         @Override
@@ -228,6 +361,21 @@ public final class ChatServer {
         public void onClose(WebSocket ws, int code, String reason, boolean remote) {
             ChatSession s = ws.attribute(SESSION).orElse(null);
             if (s == null) {
+                return;
+            }
+            if (cluster != null) {
+                boolean[] released = {false};
+                rooms.release(s.room(), s.name(), ws, users -> released[0] = true);
+                if (released[0]) {
+                    cluster.inOrder(s.room(), ignored -> cluster.leave(s.room(), s.name())
+                            .thenCompose(left -> cluster.members(s.room(), () -> rooms.users(s.room())))
+                            .thenAccept(users -> {
+                                server.broadcast(PreparedMessage.text(ChatProtocol.presence("leave", s.name(), users)),
+                                        rooms.sockets(s.room()));
+                                cluster.announce(s.room(), "leave", s.name());
+                            }));
+                    log.info("{} left room {} ({})", s.name(), s.room(), code);
+                }
                 return;
             }
             rooms.release(s.room(), s.name(), ws,

@@ -69,7 +69,11 @@ class ChatBrowserTest {
     }
 
     private void join(WebDriver d, String name, String room) {
-        d.get("http://127.0.0.1:" + chat.port() + "/");
+        join(d, chat, name, room);
+    }
+
+    private static void join(WebDriver d, ChatServer on, String name, String room) {
+        d.get("http://127.0.0.1:" + on.port() + "/");
         d.findElement(By.id("name")).sendKeys(name);
         d.findElement(By.id("room")).clear();
         d.findElement(By.id("room")).sendKeys(room);
@@ -103,6 +107,57 @@ class ChatBrowserTest {
         await().atMost(WAIT).until(() -> text(second, "messages").contains("Bye"));
         assertFalse(text(second, "messages").contains("Garden news"));
         BrowserSupport.screenshot((TakesScreenshot) second, "chat-bob");
+    }
+
+    /** {@code chat --redis} twice on one redis-server: a page on each server, the same room. */
+    @Test
+    void twoServersOnOneRedisShareARoomAndAnotherRoomSeesNeither() throws Exception {
+        try (dev.selkie.demo.RedisServer redis = dev.selkie.demo.RedisServer.start()) {
+            ChatServer a = new ChatServer("127.0.0.1", 0, List.of(), dev.selkie.Compression.shared(), null,
+                    dev.selkie.demo.RedisConnection.open(redis.uri(), "browser-a-" + System.nanoTime()));
+            ChatServer b = new ChatServer("127.0.0.1", 0, List.of(), dev.selkie.Compression.shared(), null,
+                    dev.selkie.demo.RedisConnection.open(redis.uri(), "browser-b-" + System.nanoTime()));
+            a.start();
+            b.start();
+            try {
+                join(first, a, "alice", "lobby");
+                join(second, b, "bob", "lobby");
+                join(third, b, "carol", "garden");
+                await("alice, on server A, sees bob of server B online").atMost(WAIT)
+                        .until(() -> text(first, "users").lines().anyMatch("bob"::equals));
+                assertTrue(text(second, "users").lines().anyMatch("alice"::equals), "bob sees alice: " + text(second, "users"));
+                await("alice's page says bob joined").atMost(WAIT).until(() -> text(first, "messages").contains("bob joined."));
+
+                say(first, "Hello from server A");
+                await("bob gets alice's message").atMost(WAIT)
+                        .until(() -> text(second, "messages").contains("Hello from server A"));
+                say(second, "Hello from server B");
+                await("alice gets bob's message").atMost(WAIT)
+                        .until(() -> text(first, "messages").contains("Hello from server B"));
+
+                say(third, "Garden news");
+                await().atMost(WAIT).until(() -> text(third, "messages").contains("Garden news"));
+                assertFalse(text(third, "messages").contains("Hello from server"), "the lobby's messages stay there");
+                assertFalse(text(third, "users").contains("alice") || text(third, "users").contains("bob"),
+                        "carol sees her room's users only: " + text(third, "users"));
+                say(first, "After the garden");
+                await().atMost(WAIT).until(() -> text(second, "messages").contains("After the garden"));
+                assertFalse(text(first, "messages").contains("Garden news"));
+                assertFalse(text(second, "messages").contains("Garden news"));
+
+                first.findElement(By.id("room")).clear(); // alice moves to another room: she leaves the lobby
+                first.findElement(By.id("room")).sendKeys("elsewhere");
+                first.findElement(By.id("join")).click();
+                await().atMost(WAIT).until(() -> text(first, "status").startsWith("Connected as alice in #elsewhere"));
+                await("bob sees alice leave").atMost(WAIT)
+                        .until(() -> text(second, "users").lines().noneMatch("alice"::equals));
+                assertTrue(text(second, "messages").contains("alice left."), text(second, "messages"));
+                BrowserSupport.screenshot((TakesScreenshot) second, "chat-cluster-bob");
+            } finally {
+                a.stop(Duration.ofSeconds(2));
+                b.stop(Duration.ofSeconds(2));
+            }
+        }
     }
 
     @Test

@@ -27,6 +27,21 @@ class ChatRoomsTest {
     }
 
     @Test
+    void aPendingReservationCanBeCancelledAndAnExpiredOneOnlyOnceExpired() {
+        rooms.reserve("lobby", "alice");
+        assertTrue(rooms.cancel("lobby", "alice", false), "taken on another server: dropped at once");
+        assertTrue(rooms.reserve("lobby", "alice"), "free again");
+        assertFalse(rooms.cancel("lobby", "alice", true), "not expired yet");
+        now.addAndGet(TTL);
+        assertTrue(rooms.cancel("lobby", "alice", true));
+        rooms.reserve("lobby", "bob");
+        assertTrue(rooms.bind("lobby", "bob", noSocket(), users -> { }));
+        now.addAndGet(TTL);
+        assertFalse(rooms.cancel("lobby", "bob", true), "an open connection's name is never cancelled");
+        assertEquals(List.of("bob"), rooms.users("lobby"));
+    }
+
+    @Test
     void boundUsersAreListedSortedAndReleasedUsersLeave() {
         WebSocket bob = noSocket();
         WebSocket alice = noSocket();
