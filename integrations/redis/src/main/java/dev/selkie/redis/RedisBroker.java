@@ -2,6 +2,7 @@ package dev.selkie.redis;
 
 import dev.selkie.Broker;
 import dev.selkie.PreparedMessage;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -10,8 +11,18 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -27,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +51,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +108,29 @@ import org.slf4j.LoggerFactory;
  * ends (with its duration and the number of unsent messages), never per message; {@link #metrics()}
  * counts outages, the time disconnected and unsent messages.
  *
+ * <h2>Redis Cluster</h2>
+ * {@link #builder(List)} (or {@link Builder#cluster(boolean) cluster(true)}) takes the seed URIs of
+ * a Redis Cluster (Redis 7 or later) and uses sharded pub/sub: a topic's channel hashes to a slot
+ * like a key, {@code SSUBSCRIBE} goes to the master that owns the slot (Lettuce's cluster pub/sub
+ * connection keeps one subscription connection per master that has a subscribed topic of this
+ * server), and {@code SPUBLISH} goes to the same master, which delivers the message only within
+ * its shard, so the cost of a message does not grow with the number of nodes. Presence uses
+ * single-key commands and single-key scripts only and works on a cluster unchanged.
+ *
+ * <pre>{@code
+ * RedisBroker redis = RedisBroker.builder(List.of("redis://10.0.0.5:7000", "redis://10.0.0.6:7000")).build();
+ * }</pre>
+ *
+ * In cluster mode a connection to one master breaking is an outage of this broker (logged once,
+ * counted once, until every connection is up again), but only the topics whose slots that master
+ * owns are affected: publishes to other shards go on, and a publish to the unreachable shard is
+ * rejected at once and counted in {@link RedisBrokerMetrics#unsent()}. When a slot moves (a
+ * failover promoting a replica, or resharding), Lettuce follows the new topology (periodic and
+ * adaptive refresh) and this broker subscribes the moved topics again on their new master: at
+ * once when the old master says so ({@code SUNSUBSCRIBE} pushed by Redis), otherwise at the next
+ * presence heartbeat after Lettuce has seen the new topology. The delivery guarantees above hold
+ * per topic, as a topic lives on one shard.
+ *
  * <p>Threads: Lettuce's I/O threads (2) and one daemon thread of this broker for the presence
  * heartbeat; {@link #stop()} ends them all.
  */
@@ -104,12 +140,31 @@ public final class RedisBroker implements Broker, AutoCloseable {
      * (any Lettuce Redis URI: {@code rediss://} for TLS, a password as {@code redis://:secret@host}).
      */
     public static Builder builder(String redisUri) {
-        return new Builder(redisUri);
+        return new Builder(List.of(Objects.requireNonNull(redisUri, "redisUri")), false);
     }
 
-    /** How a {@link RedisBroker} is made: {@link RedisBroker#builder(String)}, the settings, {@link #build()}. */
+    /**
+     * A builder for a broker on the Redis Cluster reached through {@code seedUris} (one or more of
+     * its nodes, e.g. {@code "redis://10.0.0.5:7000"}; Lettuce discovers the others), in cluster
+     * mode: sharded pub/sub routed by slot, see {@link Builder#cluster(boolean)}.
+     *
+     * @throws IllegalArgumentException if {@code seedUris} is empty
+     */
+    public static Builder builder(List<String> seedUris) {
+        List<String> seeds = List.copyOf(Objects.requireNonNull(seedUris, "seedUris"));
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("seedUris: at least one");
+        }
+        return new Builder(seeds, true);
+    }
+
+    /**
+     * How a {@link RedisBroker} is made: {@link RedisBroker#builder(String)} (or {@link
+     * RedisBroker#builder(List)} for Redis Cluster), the settings, {@link #build()}.
+     */
     public static final class Builder {
-        final String redisUri;
+        final List<String> uris;
+        boolean cluster;
         String channelPrefix = "selkie:";
         String serverId;
         boolean sharded;
@@ -118,8 +173,21 @@ public final class RedisBroker implements Broker, AutoCloseable {
         Duration heartbeatEvery = Duration.ofSeconds(5);
         Duration heartbeatExpiry = Duration.ofSeconds(15);
 
-        private Builder(String redisUri) {
-            this.redisUri = Objects.requireNonNull(redisUri, "redisUri");
+        private Builder(List<String> uris, boolean cluster) {
+            this.uris = uris;
+            this.cluster = cluster;
+        }
+
+        /**
+         * Redis Cluster mode (default {@code false} with {@link RedisBroker#builder(String)}, {@code
+         * true} with {@link RedisBroker#builder(List)}): the URIs are seeds of a Redis Cluster
+         * (Redis 7 or later), connected with Lettuce's {@code RedisClusterClient}; topics use
+         * sharded pub/sub ({@code SSUBSCRIBE}/{@code SPUBLISH}) routed to the master that owns the
+         * channel's slot, whatever {@link #sharded} says; presence commands are routed by key.
+         */
+        public Builder cluster(boolean on) {
+            this.cluster = on;
+            return this;
         }
 
         /**
@@ -144,8 +212,10 @@ public final class RedisBroker implements Broker, AutoCloseable {
 
         /**
          * Sharded pub/sub ({@code SSUBSCRIBE}/{@code SPUBLISH}, Redis 7) instead of {@code
-         * SUBSCRIBE}/{@code PUBLISH} (default {@code false}): for Redis Cluster, where a sharded
-         * message stays within the shard that owns its channel's slot instead of going to every node.
+         * SUBSCRIBE}/{@code PUBLISH} on a single Redis (default {@code false}). On Redis Cluster
+         * use {@link #cluster(boolean)} (or {@link RedisBroker#builder(List)}), which is always
+         * sharded and routes each channel to the master owning its slot; this setting alone keeps
+         * one standalone connection and does not follow a cluster's slots.
          */
         public Builder sharded(boolean on) {
             this.sharded = on;
@@ -174,8 +244,9 @@ public final class RedisBroker implements Broker, AutoCloseable {
         }
 
         /**
-         * Connects to Redis (both connections, blocking for the connect) and returns the broker, to
-         * be given to {@code WebSocketServer.Builder.broker}.
+         * Connects to Redis (both connections, blocking for the connect; in cluster mode also
+         * loading the topology) and returns the broker, to be given to {@code
+         * WebSocketServer.Builder.broker}.
          *
          * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached
          * @throws IllegalArgumentException if a setting is out of range
@@ -186,6 +257,9 @@ public final class RedisBroker implements Broker, AutoCloseable {
             }
             if (heartbeatEvery.isNegative() || heartbeatEvery.isZero() || heartbeatExpiry.compareTo(heartbeatEvery) <= 0) {
                 throw new IllegalArgumentException("presenceHeartbeat: need 0 < every < expiry");
+            }
+            if (!cluster && uris.size() != 1) {
+                throw new IllegalArgumentException("several URIs need cluster(true)");
             }
             String id = serverId != null ? serverId : randomId();
             int idLength = id.getBytes(StandardCharsets.UTF_8).length;
@@ -216,22 +290,31 @@ public final class RedisBroker implements Broker, AutoCloseable {
     private final byte[] serverIdBytes;
     private final long instance;
     private final String prefix;
+    private final boolean cluster;
     private final boolean sharded;
     private final String uriText;
     private final Duration heartbeatExpiry;
     private final byte[] heartbeatKey;
     private final ClientResources resources;
-    private final RedisClient subClient;
-    private final RedisClient cmdClient;
+    private final AbstractRedisClient subClient;
+    private final AbstractRedisClient cmdClient;
+    /** A {@link StatefulRedisClusterPubSubConnection} in cluster mode. */
     private final StatefulRedisPubSubConnection<byte[], byte[]> sub;
-    private final StatefulRedisConnection<byte[], byte[]> cmd;
+    /** A {@link StatefulRedisClusterConnection} in cluster mode. */
+    private final StatefulConnection<byte[], byte[]> cmd;
+    /** {@code cmd.async()}: routed by key in cluster mode. */
+    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final ScheduledExecutorService scheduler;
     private final RedisPresence presence = new RedisPresence(this);
 
     private volatile Inbound inbound;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
-    /** topic -> origin (id + instance) -> last sequence seen; touched by the subscription connection's thread. */
+    /** Orders changes of {@link #topics} with the (S)SUBSCRIBE/(S)UNSUBSCRIBE commands queued for them. */
+    private final Object subscriptionLock = new Object();
+    /** Cluster mode: topic -> id of the master that confirmed its SSUBSCRIBE. */
+    private final Map<String, String> subscribedAt = new ConcurrentHashMap<>();
+    /** topic -> origin (id + instance) -> last sequence seen; on the subscription connections' threads. */
     private final Map<String, Map<String, Long>> lastSeen = new ConcurrentHashMap<>();
     /** room -> members this server holds, to leave them on close and to re-join them after Redis lost them. */
     private final Map<String, Set<String>> held = new ConcurrentHashMap<>();
@@ -244,6 +327,11 @@ public final class RedisBroker implements Broker, AutoCloseable {
     private final LongAdder unsent = new LongAdder();
 
     private final Object state = new Object();
+    /**
+     * Guarded by {@link #state}: every connection seen going down, and whether it is up now (true)
+     * or down (false); one per client standalone, one per node and client in cluster mode.
+     */
+    private final Map<RedisChannelHandler<?, ?>, Link> links = new IdentityHashMap<>();
     private volatile boolean subUp;
     private volatile boolean cmdUp;
     private boolean watching;
@@ -255,54 +343,138 @@ public final class RedisBroker implements Broker, AutoCloseable {
     private volatile Throwable lastCause;
     private volatile boolean heartbeatStopped;
 
+    /** A connection's kind (subscriptions or commands), its address and whether it is up. */
+    private static final class Link {
+        final boolean subscriptions;
+        SocketAddress address;
+        boolean up;
+
+        Link(boolean subscriptions) {
+            this.subscriptions = subscriptions;
+        }
+    }
+
     private RedisBroker(Builder config, String serverId) {
         this.serverId = serverId;
         this.serverIdBytes = serverId.getBytes(StandardCharsets.UTF_8);
         this.instance = new SecureRandom().nextLong();
         this.prefix = config.channelPrefix;
-        this.sharded = config.sharded;
+        this.cluster = config.cluster;
+        this.sharded = config.cluster || config.sharded;
         this.heartbeatExpiry = config.heartbeatExpiry;
         this.heartbeatKey = bytes(prefix + "server:" + serverId);
-        RedisURI uri = RedisURI.create(config.redisUri);
-        this.uriText = uri.getHost() + ":" + uri.getPort();
+        List<RedisURI> uris = config.uris.stream().map(RedisURI::create).collect(Collectors.toList());
+        this.uriText = (cluster ? "Redis Cluster " : "Redis at ")
+                + uris.stream().map(u -> u.getHost() + ":" + u.getPort()).collect(Collectors.joining(","));
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(config.reconnectMin, config.reconnectMax, 2, TimeUnit.MILLISECONDS))
                 .build();
         boolean ok = false;
-        RedisClient subscriptions = null;
-        RedisClient commands = null;
+        AbstractRedisClient subscriptions = null;
+        AbstractRedisClient commandClient = null;
         ScheduledThreadPoolExecutor beat = null;
         try {
             // subscriptions asked for during an outage are queued and sent, in order, after the
-            // reconnect (which subscribes the channels Lettuce knows of first)
-            subscriptions = RedisClient.create(resources, uri);
-            subscriptions.setOptions(ClientOptions.builder().autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).build());
+            // reconnect (which subscribes the channels Lettuce knows of first);
             // publishes during an outage fail at once (counted as unsent), never replayed late
-            commands = RedisClient.create(resources, uri);
-            commands.setOptions(ClientOptions.builder().autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(100_000).build());
+            if (cluster) {
+                // the topology is refreshed periodically and on MOVED/ASK/reconnects, so that a
+                // failover is followed (the moved topics are then subscribed again, see heartbeat)
+                ClusterTopologyRefreshOptions refresh = ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(config.heartbeatEvery.compareTo(Duration.ofSeconds(1)) < 0
+                                ? Duration.ofSeconds(1) : config.heartbeatEvery)
+                        .enableAllAdaptiveRefreshTriggers()
+                        .build();
+                RedisClusterClient s = RedisClusterClient.create(resources, uris);
+                s.setOptions(ClusterClientOptions.builder().autoReconnect(true).topologyRefreshOptions(refresh)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).build());
+                RedisClusterClient c = RedisClusterClient.create(resources, uris);
+                c.setOptions(ClusterClientOptions.builder().autoReconnect(true).topologyRefreshOptions(refresh)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .requestQueueSize(100_000).build());
+                subscriptions = s;
+                commandClient = c;
+            } else {
+                RedisClient s = RedisClient.create(resources, uris.get(0));
+                s.setOptions(ClientOptions.builder().autoReconnect(true)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).build());
+                RedisClient c = RedisClient.create(resources, uris.get(0));
+                c.setOptions(ClientOptions.builder().autoReconnect(true)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .requestQueueSize(100_000).build());
+                subscriptions = s;
+                commandClient = c;
+            }
             subscriptions.addListener(new StateListener(true));
-            commands.addListener(new StateListener(false));
+            commandClient.addListener(new StateListener(false));
             this.subClient = subscriptions;
-            this.cmdClient = commands;
-            this.sub = subscriptions.connectPubSub(ByteArrayCodec.INSTANCE);
-            this.sub.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(byte[] channel, byte[] message) {
-                    onMessage(channel, message);
-                }
+            this.cmdClient = commandClient;
+            if (cluster) {
+                StatefulRedisClusterPubSubConnection<byte[], byte[]> clusterSub =
+                        ((RedisClusterClient) subscriptions).connectPubSub(ByteArrayCodec.INSTANCE);
+                // messages of the per-master subscription connections, with the node they came from
+                clusterSub.addListener(new RedisClusterPubSubAdapter<>() {
+                    @Override
+                    public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
+                        onMessage(channel, message);
+                    }
 
-                @Override
-                public void smessage(byte[] channel, byte[] message) {
-                    onMessage(channel, message);
+                    @Override
+                    public void ssubscribed(RedisClusterNode node, byte[] channel, long count) {
+                        String topic = topicOf(channel);
+                        if (topic != null && node != null && node.getNodeId() != null) {
+                            subscribedAt.put(topic, node.getNodeId());
+                        }
+                    }
+
+                    @Override
+                    public void sunsubscribed(RedisClusterNode node, byte[] channel, long count) {
+                        onShardUnsubscribed(channel);
+                    }
+                });
+                StatefulRedisClusterConnection<byte[], byte[]> clusterCmd =
+                        ((RedisClusterClient) commandClient).connect(ByteArrayCodec.INSTANCE);
+                // one connection per master now: Lettuce opens them on first use, and with
+                // REJECT_COMMANDS a command for a connection still being opened would be rejected
+                for (RedisClusterNode node : clusterCmd.getPartitions()) {
+                    if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                        clusterCmd.getConnection(node.getUri().getHost(), node.getUri().getPort());
+                    }
                 }
-            });
-            this.cmd = commands.connect(ByteArrayCodec.INSTANCE);
-            this.cmd.sync().set(heartbeatKey, serverIdBytes, SetArgs.Builder.px(heartbeatExpiry.toMillis()));
+                this.sub = clusterSub;
+                this.cmd = clusterCmd;
+                this.commands = clusterCmd.async();
+            } else {
+                StatefulRedisPubSubConnection<byte[], byte[]> plainSub =
+                        ((RedisClient) subscriptions).connectPubSub(ByteArrayCodec.INSTANCE);
+                plainSub.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(byte[] channel, byte[] message) {
+                        onMessage(channel, message);
+                    }
+
+                    @Override
+                    public void smessage(byte[] channel, byte[] message) {
+                        onMessage(channel, message);
+                    }
+                });
+                StatefulRedisConnection<byte[], byte[]> plainCmd =
+                        ((RedisClient) commandClient).connect(ByteArrayCodec.INSTANCE);
+                this.sub = plainSub;
+                this.cmd = plainCmd;
+                this.commands = plainCmd.async();
+            }
+            try {
+                this.commands.set(heartbeatKey, serverIdBytes, SetArgs.Builder.px(heartbeatExpiry.toMillis()))
+                        .get(cmd.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.lettuce.core.RedisConnectionException("interrupted while connecting", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new io.lettuce.core.RedisConnectionException("the first heartbeat failed: " + e, e);
+            }
             synchronized (state) {
                 subUp = true;
                 cmdUp = true;
@@ -324,7 +496,7 @@ public final class RedisBroker implements Broker, AutoCloseable {
                     beat.shutdownNow();
                 }
                 shutdownClient(subscriptions);
-                shutdownClient(commands);
+                shutdownClient(commandClient);
                 resources.shutdown(0, 2, TimeUnit.SECONDS);
             }
         }
@@ -335,7 +507,10 @@ public final class RedisBroker implements Broker, AutoCloseable {
         return serverId;
     }
 
-    /** Whether both connections to Redis (subscription and commands) are up. */
+    /**
+     * Whether both connections to Redis (subscription and commands) are up; in cluster mode,
+     * whether every connection of this broker to a node of the cluster is up.
+     */
     public boolean connected() {
         return subUp && cmdUp && !closed.get();
     }
@@ -350,6 +525,11 @@ public final class RedisBroker implements Broker, AutoCloseable {
         }
         return new RedisBrokerMetrics(published.sum(), received.sum(), ownDropped.sum(), unsent.sum(),
                 outageCount, TimeUnit.NANOSECONDS.toMillis(disconnected), connected());
+    }
+
+    /** Whether this broker is in Redis Cluster mode (see {@link Builder#cluster(boolean)}). */
+    public boolean cluster() {
+        return cluster;
     }
 
     /** Room presence across servers, on this broker's command connection. */
@@ -369,9 +549,12 @@ public final class RedisBroker implements Broker, AutoCloseable {
         if (closed.get()) {
             return;
         }
-        topics.add(topic);
         byte[] channel = channel(topic);
-        RedisFuture<Void> future = sharded ? sub.async().ssubscribe(channel) : sub.async().subscribe(channel);
+        RedisFuture<Void> future;
+        synchronized (subscriptionLock) {
+            topics.add(topic);
+            future = sharded ? sub.async().ssubscribe(channel) : sub.async().subscribe(channel);
+        }
         future.whenComplete((ignored, failure) -> {
             if (failure != null && !closed.get()) {
                 log.debug("Subscribing {} failed", topic, failure);
@@ -385,10 +568,14 @@ public final class RedisBroker implements Broker, AutoCloseable {
         if (closed.get()) {
             return;
         }
-        topics.remove(topic);
-        lastSeen.remove(topic);
         byte[] channel = channel(topic);
-        RedisFuture<Void> future = sharded ? sub.async().sunsubscribe(channel) : sub.async().unsubscribe(channel);
+        RedisFuture<Void> future;
+        synchronized (subscriptionLock) {
+            topics.remove(topic);
+            lastSeen.remove(topic);
+            subscribedAt.remove(topic);
+            future = sharded ? sub.async().sunsubscribe(channel) : sub.async().unsubscribe(channel);
+        }
         future.whenComplete((ignored, failure) -> {
             if (failure != null && !closed.get()) {
                 log.debug("Unsubscribing {} failed", topic, failure);
@@ -422,12 +609,14 @@ public final class RedisBroker implements Broker, AutoCloseable {
         // the sequence number and the order of the writes on the connection must agree
         synchronized (publishLock) {
             ByteBuffer.wrap(wire).putLong(seqAt, ++sequence);
-            if (!cmdUp) {
+            // standalone: nothing is reachable; in cluster mode only the shard of an unreachable
+            // master is, and the command fails at once there (REJECT_COMMANDS)
+            if (!cmdUp && !cluster) {
                 unsent.increment();
                 return;
             }
             try {
-                future = sharded ? cmd.async().spublish(channel, wire) : cmd.async().publish(channel, wire);
+                future = sharded ? commands.spublish(channel, wire) : commands.publish(channel, wire);
             } catch (RuntimeException e) {
                 unsent.increment();
                 return;
@@ -454,11 +643,10 @@ public final class RedisBroker implements Broker, AutoCloseable {
         }
         inbound = null;
         scheduler.shutdownNow();
-        if (cmdUp) {
+        if (cmdUp || cluster) {
             try {
                 List<CompletableFuture<?>> removals = new ArrayList<>();
-                RedisAsyncCommands<byte[], byte[]> async = cmd.async();
-                removals.add(async.del(heartbeatKey).toCompletableFuture());
+                removals.add(commands.del(heartbeatKey).toCompletableFuture());
                 held.forEach((room, members) -> {
                     for (String member : members) {
                         removals.add(deleteIfHeld(room, member, serverId).toCompletableFuture());
@@ -490,7 +678,7 @@ public final class RedisBroker implements Broker, AutoCloseable {
         stop();
     }
 
-    private static void shutdownClient(RedisClient client) {
+    private static void shutdownClient(AbstractRedisClient client) {
         if (client != null) {
             try {
                 client.shutdown(0, 2, TimeUnit.SECONDS);
@@ -508,19 +696,25 @@ public final class RedisBroker implements Broker, AutoCloseable {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** On the subscription connection's I/O thread. */
+    /** The topic of one of this broker's channels, or null. */
+    private String topicOf(byte[] channel) {
+        String name = new String(channel, StandardCharsets.UTF_8);
+        String topicPrefix = prefix + "topic:";
+        return name.startsWith(topicPrefix) ? name.substring(topicPrefix.length()) : null;
+    }
+
+    /** On a subscription connection's I/O thread. */
     private void onMessage(byte[] channel, byte[] wire) {
         Inbound in = inbound;
         if (in == null) {
             return;
         }
-        String name = new String(channel, StandardCharsets.UTF_8);
-        String topicPrefix = prefix + "topic:";
-        if (!name.startsWith(topicPrefix) || wire.length < 3 || wire[0] != WIRE_VERSION) {
-            log.debug("Ignoring a message on {} that is not of this broker's format", name);
+        String topic = topicOf(channel);
+        if (topic == null || wire.length < 3 || wire[0] != WIRE_VERSION) {
+            log.debug("Ignoring a message on {} that is not of this broker's format",
+                    new String(channel, StandardCharsets.UTF_8));
             return;
         }
-        String topic = name.substring(topicPrefix.length());
         int idLength = wire[2] & 0xFF;
         int head = 3 + idLength + 16;
         if (wire.length < head) {
@@ -539,11 +733,14 @@ public final class RedisBroker implements Broker, AutoCloseable {
         }
         String origin = new String(wire, 3, idLength, StandardCharsets.UTF_8) + "/" + originInstance;
         Map<String, Long> seen = lastSeen.computeIfAbsent(topic, t -> new HashMap<>());
-        Long last = seen.get(origin);
-        if (last != null && seq <= last) {
-            return; // a copy re-sent after a reconnect, already delivered
+        // one topic comes from one connection, except for a moment after its slot moved
+        synchronized (seen) {
+            Long last = seen.get(origin);
+            if (last != null && seq <= last) {
+                return; // a copy re-sent after a reconnect, already delivered
+            }
+            seen.put(origin, seq);
         }
-        seen.put(origin, seq);
         ByteBuffer payload = ByteBuffer.wrap(wire, head, wire.length - head);
         try {
             in.deliver(topic, (wire[1] & BINARY) != 0 ? PreparedMessage.binary(payload) : PreparedMessage.utf8(payload));
@@ -562,12 +759,12 @@ public final class RedisBroker implements Broker, AutoCloseable {
 
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            changed(subscriptions, true);
+            changed(connection, address, subscriptions, true);
         }
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            changed(subscriptions, false);
+            changed(connection, null, subscriptions, false);
         }
 
         @Override
@@ -576,35 +773,116 @@ public final class RedisBroker implements Broker, AutoCloseable {
         }
     }
 
-    private void changed(boolean subscriptions, boolean up) {
+    private void changed(RedisChannelHandler<?, ?> connection, SocketAddress address, boolean subscriptions,
+            boolean up) {
         synchronized (state) {
             if (!watching || closed.get()) {
                 return;
             }
-            if (subscriptions) {
-                subUp = up;
+            Link link = links.get(connection);
+            if (!up && connection.isClosed()) {
+                // closed on purpose (e.g. a node that left the cluster): no longer waited for
+                links.remove(connection);
             } else {
-                cmdUp = up;
+                if (link == null) {
+                    link = new Link(subscriptions);
+                    links.put(connection, link);
+                }
+                link.up = up;
+                if (address != null) {
+                    link.address = address;
+                }
             }
-            boolean both = subUp && cmdUp;
+            boolean sAll = true;
+            boolean cAll = true;
+            for (Link l : links.values()) {
+                if (!l.up) {
+                    if (l.subscriptions) {
+                        sAll = false;
+                    } else {
+                        cAll = false;
+                    }
+                }
+            }
+            subUp = sAll;
+            cmdUp = cAll;
+            boolean both = sAll && cAll;
             if (!both && !inOutage) {
                 inOutage = true;
                 outages++;
                 outageStartNanos = System.nanoTime();
                 unsentAtOutageStart = unsent.sum();
                 Throwable cause = lastCause;
-                log.warn("Redis at {} unreachable ({} connection lost: {}); messages are delivered to this server's "
+                SocketAddress where = link != null ? link.address : null;
+                log.warn("{} unreachable ({} connection{} lost: {}); messages are delivered to this server's "
                         + "subscribers only until it is back; reconnecting", uriText,
-                        subscriptions ? "subscription" : "command", cause != null ? cause.toString() : "connection closed");
+                        subscriptions ? "subscription" : "command", where != null ? " to " + where : "",
+                        cause != null ? cause.toString() : "connection closed");
             } else if (both && inOutage) {
                 inOutage = false;
                 long took = System.nanoTime() - outageStartNanos;
                 disconnectedNanos += took;
                 lastCause = null;
-                log.info("Redis at {} reachable again after {} ms; {} messages were not sent to other servers meanwhile",
+                log.info("{} reachable again after {} ms; {} messages were not sent to other servers meanwhile",
                         uriText, TimeUnit.NANOSECONDS.toMillis(took), unsent.sum() - unsentAtOutageStart);
-                heartbeat(); // at once: Redis may have lost the presence of this server
+                refreshPresence(); // at once: Redis may have lost the presence of this server
             }
+        }
+    }
+
+    /**
+     * Cluster mode, on an I/O thread: a shard channel was unsubscribed. If this server did not ask
+     * for it (the topic is still wanted), its slot moved away from that master: subscribe again,
+     * which goes to the slot's master in the current topology.
+     */
+    private void onShardUnsubscribed(byte[] channel) {
+        String topic = topicOf(channel);
+        if (topic == null || closed.get() || !topics.contains(topic)) {
+            return;
+        }
+        subscribedAt.remove(topic);
+        log.debug("Redis unsubscribed {} (its slot moved); subscribing it again", topic);
+        resubscribe(topic);
+    }
+
+    private void resubscribe(String topic) {
+        synchronized (subscriptionLock) {
+            if (!topics.contains(topic)) {
+                return; // unsubscribed meanwhile: must not come back in Redis
+            }
+            resubscribeLocked(topic);
+        }
+    }
+
+    private void resubscribeLocked(String topic) {
+        try {
+            sub.async().ssubscribe(channel(topic)).whenComplete((ignored, failure) -> {
+                if (failure != null && !closed.get()) {
+                    log.debug("Subscribing {} again failed", topic, failure);
+                    subscribedAt.remove(topic); // tried again at the next heartbeat
+                }
+            });
+        } catch (RuntimeException e) {
+            log.debug("Subscribing {} again failed", topic, e);
+        }
+    }
+
+    /**
+     * Cluster mode, on the heartbeat thread: subscribes again every wanted topic whose slot is owned,
+     * in the topology Lettuce knows now, by another master than the one it was subscribed on (a
+     * failover or resharding moved it while that master could not tell).
+     */
+    private void followSlots() {
+        Partitions partitions = ((RedisClusterClient) subClient).getPartitions();
+        for (String topic : topics) {
+            String at = subscribedAt.get(topic);
+            RedisClusterNode owner = partitions.getMasterBySlot(SlotHash.getSlot(channel(topic)));
+            if (owner == null || (at != null && at.equals(owner.getNodeId()))) {
+                continue;
+            }
+            log.debug("{} is now served by {}; subscribing it there", topic, owner.getUri());
+            subscribedAt.remove(topic);
+            resubscribe(topic);
         }
     }
 
@@ -624,13 +902,28 @@ public final class RedisBroker implements Broker, AutoCloseable {
         return bytes(prefix + "server:" + id);
     }
 
-    /** On the heartbeat thread (or an I/O thread after a reconnect): refresh, and re-join if Redis forgot us. */
+    /** On the heartbeat thread: follow the cluster's slots (cluster mode), refresh presence. */
     private void heartbeat() {
+        if (closed.get() || heartbeatStopped) {
+            return;
+        }
+        if (cluster) {
+            try {
+                followSlots();
+            } catch (RuntimeException e) {
+                log.debug("Following the cluster's slots failed", e);
+            }
+        }
+        refreshPresence();
+    }
+
+    /** Refreshes this server's heartbeat key, and re-joins its members if Redis forgot them. */
+    private void refreshPresence() {
         if (closed.get() || !cmdUp || heartbeatStopped) {
             return;
         }
         try {
-            cmd.async().setGet(heartbeatKey, serverIdBytes, SetArgs.Builder.px(heartbeatExpiry.toMillis()))
+            commands.setGet(heartbeatKey, serverIdBytes, SetArgs.Builder.px(heartbeatExpiry.toMillis()))
                     .whenComplete((previous, failure) -> {
                         if (failure == null && previous == null && !closed.get()) {
                             // the key had expired or Redis restarted: our members may be gone too
@@ -647,7 +940,7 @@ public final class RedisBroker implements Broker, AutoCloseable {
     }
 
     private CompletionStage<Long> deleteIfHeld(String room, String member, String holder) {
-        return cmd.async().<Long>eval(DELETE_IF_HELD, ScriptOutputType.INTEGER, new byte[][] {roomKey(room)},
+        return commands.<Long>eval(DELETE_IF_HELD, ScriptOutputType.INTEGER, new byte[][] {roomKey(room)},
                 bytes(member), bytes(holder));
     }
 
@@ -666,7 +959,7 @@ public final class RedisBroker implements Broker, AutoCloseable {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("broker closed"));
         }
-        RedisAsyncCommands<byte[], byte[]> async = cmd.async();
+        RedisClusterAsyncCommands<byte[], byte[]> async = commands;
         byte[] key = roomKey(room);
         byte[] field = bytes(member);
         return async.hsetnx(key, field, serverIdBytes).thenCompose(set -> {
@@ -715,7 +1008,7 @@ public final class RedisBroker implements Broker, AutoCloseable {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("broker closed"));
         }
-        RedisAsyncCommands<byte[], byte[]> async = cmd.async();
+        RedisClusterAsyncCommands<byte[], byte[]> async = commands;
         return async.hgetall(roomKey(room)).thenCompose(entries -> {
             Map<String, String> byMember = new HashMap<>();
             entries.forEach((field, holder) -> byMember.put(new String(field, StandardCharsets.UTF_8),
