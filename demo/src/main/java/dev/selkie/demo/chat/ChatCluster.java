@@ -2,9 +2,8 @@ package dev.selkie.demo.chat;
 
 import dev.selkie.Broker;
 import dev.selkie.PreparedMessage;
+import dev.selkie.demo.json.Json;
 import dev.selkie.demo.json.JsonException;
-import dev.selkie.demo.json.JsonReader;
-import dev.selkie.demo.json.JsonWriter;
 import dev.selkie.demo.RedisConnection;
 import dev.selkie.redis.RedisBroker;
 import dev.selkie.redis.RedisPresence;
@@ -133,7 +132,7 @@ final class ChatCluster implements Broker {
 
     /** Tells the other servers that {@code name} joined or left {@code room}. */
     void announce(String room, String event, String name) {
-        String json = new JsonWriter().put("event", event).put("name", name).toJson();
+        String json = Json.object(o -> o.put("event", event).put("name", name));
         try {
             redis.publish(PRESENCE_TOPIC + room, PreparedMessage.text(json));
         } catch (RuntimeException e) {
@@ -171,7 +170,7 @@ final class ChatCluster implements Broker {
     private void heard(String room, PreparedMessage message) {
         try {
             ChatProtocol.checkRoom(room);
-            Map<String, Object> fields = JsonReader.parseObject(
+            Map<String, Object> fields = Json.parseObject(
                     StandardCharsets.UTF_8.decode(message.payload()).toString());
             Object event = fields.get("event");
             Object name = fields.get("name");

@@ -1,8 +1,7 @@
 package dev.selkie.demo.chat;
 
+import dev.selkie.demo.json.Json;
 import dev.selkie.demo.json.JsonException;
-import dev.selkie.demo.json.JsonReader;
-import dev.selkie.demo.json.JsonWriter;
 import java.util.Collection;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -41,7 +40,7 @@ public final class ChatProtocol {
         }
         Map<String, Object> fields;
         try {
-            fields = JsonReader.parseObject(raw);
+            fields = Json.parseObject(raw);
         } catch (JsonException e) {
             throw new ChatProtocolException(e.getMessage());
         }
@@ -108,29 +107,29 @@ public final class ChatProtocol {
 
     /** Sent to a user who joined: who they are and who is in the room. */
     public static String welcome(String name, String room, Collection<String> users) {
-        return new JsonWriter().put("type", "welcome").put("name", name).put("room", room).put("users", users)
-                .toJson();
+        return Json.object(o -> o.put("type", "welcome").put("name", name).put("room", room)
+                .putObject("users", users));
     }
 
     /** A chat message, published to the room. */
     public static String message(String from, String text, long timeMillis) {
-        return new JsonWriter().put("type", "message").put("from", from).put("text", text).put("time", timeMillis)
-                .toJson();
+        return Json.object(o -> o.put("type", "message").put("from", from).put("text", text)
+                .put("time", timeMillis));
     }
 
     /** Someone joined or left; {@code users} is who is in the room now. */
     public static String presence(String event, String name, Collection<String> users) {
-        return new JsonWriter().put("type", "presence").put("event", event).put("name", name).put("users", users)
-                .toJson();
+        return Json.object(o -> o.put("type", "presence").put("event", event).put("name", name)
+                .putObject("users", users));
     }
 
     /** An announcement pushed by {@code POST /notify} to everybody. */
     public static String announcement(String text, long timeMillis) {
-        return new JsonWriter().put("type", "announcement").put("text", text).put("time", timeMillis).toJson();
+        return Json.object(o -> o.put("type", "announcement").put("text", text).put("time", timeMillis));
     }
 
     /** A refused client message; sent to that client only. */
     public static String error(String why) {
-        return new JsonWriter().put("type", "error").put("error", why).toJson();
+        return Json.object(o -> o.put("type", "error").put("error", why));
     }
 }

@@ -12,7 +12,7 @@ import dev.selkie.PreparedMessage;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
-import dev.selkie.demo.json.JsonWriter;
+import dev.selkie.demo.json.Json;
 import dev.selkie.demo.web.OriginPolicy;
 import dev.selkie.demo.web.QueryString;
 import dev.selkie.demo.web.WebResources;
@@ -244,7 +244,7 @@ public final class ChatServer {
     }
 
     private static HttpResponse usersResponse(String room, List<String> users) {
-        String json = new JsonWriter().put("room", room).put("users", users).toJson();
+        String json = Json.object(o -> o.put("room", room).putObject("users", users));
         return HttpResponse.of(200, Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
                 json.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,6 +1,6 @@
 package dev.selkie.demo.json;
 
-/** Input that is not a valid flat JSON object; the message says what and where. */
+/** Input {@link Json#parseObject} refuses; the message says what and, when it can, where. */
 public final class JsonException extends Exception {
     private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,9 @@
 package dev.selkie.demo.stats;
 
 import dev.selkie.ServerMetrics;
-import dev.selkie.demo.json.JsonWriter;
+import com.fasterxml.jackson.jr.ob.comp.ObjectComposer;
+import dev.selkie.demo.json.Json;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
@@ -61,21 +63,30 @@ public final class StatsSampler {
         last = now;
         lastNanos = nanos;
         MemoryUsage heap = memory.getHeapMemoryUsage();
-        return new JsonWriter()
-                .put("type", "stats")
-                .put("time", wallClockMillis.getAsLong())
-                .put("connections", now.openConnections())
-                .put("messagesInPerSec", rate(now.messagesIn() - before.messagesIn(), seconds))
-                .put("messagesOutPerSec", rate(now.messagesOut() - before.messagesOut(), seconds))
-                .put("bytesInPerSec", rate(now.bytesIn() - before.bytesIn(), seconds))
-                .put("bytesOutPerSec", rate(now.bytesOut() - before.bytesOut(), seconds))
-                .put("queuedBytes", now.queuedBytes())
-                .put("droppedMessages", now.droppedMessages())
-                .put("heapUsed", heap.getUsed())
-                .put("heapMax", heap.getMax())
-                .put("processCpu", processCpuLoad())
-                .put("systemLoad", os.getSystemLoadAverage())
-                .toJson();
+        return Json.object(o -> {
+            o.put("type", "stats")
+                    .put("time", wallClockMillis.getAsLong())
+                    .put("connections", now.openConnections())
+                    .put("messagesInPerSec", rate(now.messagesIn() - before.messagesIn(), seconds))
+                    .put("messagesOutPerSec", rate(now.messagesOut() - before.messagesOut(), seconds))
+                    .put("bytesInPerSec", rate(now.bytesIn() - before.bytesIn(), seconds))
+                    .put("bytesOutPerSec", rate(now.bytesOut() - before.bytesOut(), seconds))
+                    .put("queuedBytes", now.queuedBytes())
+                    .put("droppedMessages", now.droppedMessages())
+                    .put("heapUsed", heap.getUsed())
+                    .put("heapMax", heap.getMax());
+            putFinite(o, "processCpu", processCpuLoad());
+            putFinite(o, "systemLoad", os.getSystemLoadAverage());
+        });
+    }
+
+    /** NaN and infinities, which JSON lacks (jackson would write the string "NaN"), as null. */
+    private static void putFinite(ObjectComposer<?> o, String key, double value) throws IOException {
+        if (Double.isFinite(value)) {
+            o.put(key, value);
+        } else {
+            o.putNull(key);
+        }
     }
 
     private static long rate(long delta, double seconds) {
