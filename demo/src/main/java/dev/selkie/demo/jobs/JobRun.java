@@ -122,7 +122,7 @@ final class JobRun {
 
     private void runTarget(String target) {
         List<String> argv = job.argv(target);
-        send.apply(JobsProtocol.status(target, "running", null, String.join(" ", argv)));
+        send.apply(JobsProtocol.status(target, "running", null, JobTemplate.display(argv)));
         Process p;
         try {
             p = new ProcessBuilder(argv).redirectErrorStream(true).start();

@@ -53,7 +53,20 @@ public record JobTemplate(String name, List<String> argv) {
 
     /** The command as a person reads it, e.g. {@code df -h {target}}. */
     public String display() {
-        return String.join(" ", argv);
+        return display(argv);
+    }
+
+    /** An argument vector as a person reads it: words with spaces or quotes in single quotes. */
+    static String display(List<String> words) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : words) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            boolean plain = !w.isEmpty() && w.chars().noneMatch(c -> Character.isWhitespace(c) || c == '\'' || c == '"');
+            sb.append(plain ? w : "'" + w.replace("'", "'\"'\"'") + "'");
+        }
+        return sb.toString();
     }
 
     static List<String> split(String command) {

@@ -19,6 +19,7 @@ class JobTemplateTest {
         assertEquals("say", quoted.name());
         assertEquals(List.of("echo", "hello  world", "to web2", "--host=web2"), quoted.argv("web2"));
         assertEquals(List.of("uptime"), JobTemplate.parse("up=uptime").argv("any"));
+        assertEquals("echo 'hello  world' 'to {target}' --host={target}", quoted.display());
         assertEquals(List.of("sh", "-c", "echo $0", ""), JobTemplate.parse("e=sh -c 'echo $0' ''").argv());
     }
 
