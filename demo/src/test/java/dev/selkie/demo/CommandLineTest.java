@@ -23,7 +23,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "echo", "chat", "stats", "bench-server"})
+    @ValueSource(strings = {"", "echo", "chat", "stats", "jobs", "bench-server"})
     void everyCommandHasHelp(String command) {
         String[] args = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
         assertEquals(0, run(args));
@@ -56,6 +56,14 @@ class CommandLineTest {
         "chat --redis redis://127.0.0.1:6379/x      | the path can only be a database number",
         "bench-server --redis redis://a%20b:6379    | '--redis': 'redis://a%20b:6379'",
         "bench-server --redis                       | Missing required parameter for option '--redis'",
+        "jobs                                       | No jobs: give at least one allow-listed job",
+        "jobs --job df                              | 'df' is not NAME=COMMAND",
+        "jobs --job Disk=df                         | invalid job name 'Disk'",
+        "jobs --job a=echo --job a=true             | 'a' is given twice",
+        "jobs --job a=echo --parallel 0             | '--parallel': 0 (1-32)",
+        "jobs --job a=echo --timeout 0              | '--timeout': must be > 0",
+        "jobs --job a=echo --timeout soon           | 'soon' is not a duration",
+        "jobs --jobs-file /nonexistent/jobs.conf    | cannot read /nonexistent/jobs.conf",
     })
     void badInputIsAUsageErrorWithExitCode2(String args, String message) {
         String[] argv = args == null ? new String[0] : args.trim().split("\\s+");
@@ -71,6 +79,13 @@ class CommandLineTest {
         assertEquals(0, run(command, "--help"));
         assertTrue(out.toString().contains("--redis=URI"), out.toString());
         assertTrue(out.toString().contains("redis://127.0.0.1:6379"), out.toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void jobsSaysItRunsTheAllowListedLocalCommandsOnly() {
+        assertEquals(0, run("jobs", "--help"));
+        assertTrue(out.toString().contains("ONLY the allow-listed local commands"), out.toString());
+        assertTrue(out.toString().contains("--job=NAME=COMMAND"), out.toString());
     }
 
     @ParameterizedTest

@@ -19,7 +19,8 @@ public final class WebResources {
     private final Map<String, HttpResponse> byPath = new HashMap<>();
 
     /**
-     * @param pages request path to resource file name, e.g. {@code "/" -> "chat.html"}
+     * @param pages request path to resource file name, e.g. {@code "/" -> "chat.html"}, or to an absolute
+     *     resource path such as a WebJar's {@code /META-INF/resources/webjars/...}
      */
     public WebResources(Map<String, String> pages) {
         pages.forEach((path, file) -> byPath.put(path, load(file)));
@@ -48,7 +49,8 @@ public final class WebResources {
     }
 
     private static HttpResponse load(String file) {
-        try (InputStream in = WebResources.class.getResourceAsStream("/dev/selkie/demo/web/" + file)) {
+        String resource = file.startsWith("/") ? file : "/dev/selkie/demo/web/" + file;
+        try (InputStream in = WebResources.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + file);
             }
