@@ -109,6 +109,28 @@ class VoteServerTest {
     }
 
     @Test
+    void overTlsTheCookieIsSecure() throws Exception {
+        dev.selkie.demo.tls.SelfSignedCertificate self = dev.selkie.demo.tls.SelfSignedCertificate.generate();
+        VoteServer tls = new VoteServer("127.0.0.1", 0, List.of("a", "b"), List.of(), self.tls());
+        tls.start();
+        try {
+            java.net.http.HttpClient client = TestClient.trusting(self.certificate());
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tls.port() + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("name=alice")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            String cookie = r.headers().firstValue("Set-Cookie").orElse("");
+            assertTrue(cookie.matches("selkie_vote=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Strict; Secure"), cookie);
+            try (TestClient c = TestClient.connect("wss://127.0.0.1:" + tls.port() + "/ws",
+                    Map.of("Cookie", cookie.split(";", 2)[0]), client)) {
+                await().atMost(WAIT).until(() -> c.count("\"type\":\"welcome\"") == 1);
+            }
+        } finally {
+            tls.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void loginValidatesTheForm() throws Exception {
         assertEquals(400, login("").statusCode());
         assertEquals(400, login("name=").statusCode());
