@@ -17,7 +17,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Demos of the Selkie WebSocket server.",
-        subcommands = {EchoCommand.class, ChatCommand.class, StatsCommand.class, JobsCommand.class,
+        subcommands = {EchoCommand.class, ChatCommand.class, StatsCommand.class, JobsCommand.class, VoteCommand.class,
             BenchServerCommand.class},
         footer = {"", "Run 'selkie-demo COMMAND --help' for the options of a command.",
             "Run it as 'java -XX:+ExitOnOutOfMemoryError -jar selkie-demo.jar COMMAND ...': out of memory, the JVM then",

@@ -23,7 +23,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "echo", "chat", "stats", "jobs", "bench-server"})
+    @ValueSource(strings = {"", "echo", "chat", "stats", "jobs", "vote", "bench-server"})
     void everyCommandHasHelp(String command) {
         String[] args = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
         assertEquals(0, run(args));
@@ -46,6 +46,11 @@ class CommandLineTest {
         "echo extra                             | Unmatched argument",
         "chat --port x                          | 'x' is not an int",
         "stats --interval 10ms                  | at least 100ms",
+        "vote --option Lonely                   | '--option': give 2 to 12 options, not 1",
+        "vote --option a --option b --option a  | '--option': an option is given twice",
+        "vote --port 70000                      | 70000 is not a port",
+        "vote --tls-cert x.pem                  | --tls-cert and --tls-key go together",
+        "vote --votes                           | Unknown option: '--votes'",
         "bench-server --loops 0                 | '--loops': 0",
         "bench-server --plain-port 9002         | --plain-port goes with TLS",
         "bench-server --tls-self-signed --plain-port 70000 | '--plain-port': 70000 is not a port",
@@ -86,6 +91,16 @@ class CommandLineTest {
         assertEquals(0, run("jobs", "--help"));
         assertTrue(out.toString().contains("ONLY the allow-listed local commands"), out.toString());
         assertTrue(out.toString().contains("--job=NAME=COMMAND"), out.toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void voteHelpSaysVotesLiveInMemoryAndHowToAnnounce() {
+        assertEquals(0, run("vote", "--help"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertTrue(help.contains("not a restart of the server"), help);
+        assertTrue(help.contains("--option=NAME"), help);
+        assertTrue(help.contains("/notify"), help);
+        assertTrue(help.contains("--tls-self-signed"), help);
     }
 
     @ParameterizedTest

@@ -1,8 +1,7 @@
 package dev.selkie.demo.jobs;
 
 import dev.selkie.demo.json.JsonException;
-import dev.selkie.demo.json.JsonReader;
-import dev.selkie.demo.json.JsonWriter;
+import dev.selkie.demo.json.Json;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ public final class JobsProtocol {
         }
         Map<String, Object> fields;
         try {
-            fields = JsonReader.parseObject(raw);
+            fields = Json.parseObject(raw);
         } catch (JsonException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -102,25 +101,23 @@ public final class JobsProtocol {
     public static String hello(Collection<JobTemplate> jobs, String timeout, int parallel) {
         List<String> names = jobs.stream().map(JobTemplate::name).toList();
         List<String> commands = jobs.stream().map(JobTemplate::display).toList();
-        return new JsonWriter().put("type", "hello").put("jobs", names).put("commands", commands)
+        return Json.object(o -> o.put("type", "hello").putObject("jobs", names).putObject("commands", commands)
                 .put("timeout", timeout).put("parallel", parallel)
                 .put("text", BOLD + "Selkie jobs" + RESET + DIM + ": runs only the allow-listed local commands ("
-                        + String.join(", ", names) + "), " + parallel + " at a time, " + timeout + " each." + RESET)
-                .toJson();
+                        + String.join(", ", names) + "), " + parallel + " at a time, " + timeout + " each." + RESET));
     }
 
     /** A job starts. */
     public static String start(JobTemplate job, List<String> targets) {
-        return new JsonWriter().put("type", "start").put("job", job.name()).put("targets", targets)
+        return Json.object(o -> o.put("type", "start").put("job", job.name()).putObject("targets", targets)
                 .put("text", BOLD + "$ " + job.display() + RESET + DIM + "  for " + targets.size() + " target"
-                        + (targets.size() == 1 ? "" : "s") + ": " + String.join(", ", targets) + RESET)
-                .toJson();
+                        + (targets.size() == 1 ? "" : "s") + ": " + String.join(", ", targets) + RESET));
     }
 
     /** One line a target's process printed (control characters already removed). */
     public static String output(String target, String line) {
-        return new JsonWriter().put("type", "output").put("target", target).put("line", line)
-                .put("text", DIM + "[" + target + "]" + RESET + " " + line).toJson();
+        return Json.object(o -> o.put("type", "output").put("target", target).put("line", line)
+                .put("text", DIM + "[" + target + "]" + RESET + " " + line));
     }
 
     /** A target started ({@code running}) or ended: {@code ok}, {@code failed}, {@code timeout}, {@code cancelled}. */
@@ -149,11 +146,14 @@ public final class JobsProtocol {
                 words = "cancelled, killed";
                 break;
         }
-        JsonWriter w = new JsonWriter().put("type", "status").put("target", target).put("state", state);
-        if (exitCode != null) {
-            w.put("exit", exitCode.longValue());
-        }
-        return w.put("text", colour + BOLD + "[" + target + "] " + RESET + colour + words + RESET).toJson();
+        String text = colour + BOLD + "[" + target + "] " + RESET + colour + words + RESET;
+        return Json.object(o -> {
+            o.put("type", "status").put("target", target).put("state", state);
+            if (exitCode != null) {
+                o.put("exit", exitCode.longValue());
+            }
+            o.put("text", text);
+        });
     }
 
     /** The job ended. */
@@ -161,13 +161,13 @@ public final class JobsProtocol {
         String summary = ok + " ok, " + failed + " failed, " + timedOut + " timed out"
                 + (cancelled > 0 ? ", " + cancelled + " cancelled" : "");
         String colour = failed + timedOut + cancelled == 0 ? GREEN : failed > 0 ? RED : YELLOW;
-        return new JsonWriter().put("type", "done").put("ok", ok).put("failed", failed).put("timedOut", timedOut)
-                .put("cancelled", cancelled).put("text", colour + BOLD + "done: " + summary + RESET).toJson();
+        return Json.object(o -> o.put("type", "done").put("ok", ok).put("failed", failed).put("timedOut", timedOut)
+                .put("cancelled", cancelled).put("text", colour + BOLD + "done: " + summary + RESET));
     }
 
     /** A refused message; nothing ran. */
     public static String error(String message) {
-        return new JsonWriter().put("type", "error").put("error", message)
-                .put("text", RED + BOLD + "error: " + RESET + RED + message + RESET).toJson();
+        return Json.object(o -> o.put("type", "error").put("error", message)
+                .put("text", RED + BOLD + "error: " + RESET + RED + message + RESET));
     }
 }
