@@ -95,6 +95,20 @@ class StatsServerTest {
                 scrape().body().contains("selkie_handshakes_rejected_total{reason=\"not_found\"} 1.0"));
     }
 
+    @Test
+    void servesEChartsFromTheJarUnderTheSameStrictHeaders() throws Exception {
+        HttpResponse<String> js = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + stats.port() + "/echarts.min.js"))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, js.statusCode());
+        assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(js.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self';"));
+        assertTrue(js.body().length() > 500_000 && js.body().contains("echarts"), "the whole minified ECharts");
+        assertTrue(js.body().contains("Licensed to the Apache Software Foundation")
+                && js.body().contains("getInstanceByDom"), "the UMD bundle, its licence header kept");
+    }
+
     private HttpResponse<String> scrape() throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + stats.port() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
