@@ -13,9 +13,11 @@ import picocli.CommandLine.Spec;
 /** {@code stats}: the live metrics dashboard. */
 @Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
-        header = "Live metrics dashboard (connections, messages/s, heap, CPU).",
-        description = "Runs a live dashboard at http://HOST:PORT/: connections, messages/s, bytes/s, queued "
-                + "bytes, drops, heap and CPU, pushed every second. Load it through ws://HOST:PORT/echo. "
+        header = "Live metrics dashboard (per-core CPU, connections, messages/s, heap).",
+        description = "Runs a live dashboard at http://HOST:PORT/: CPU per core (from /proc/stat on Linux, the "
+                + "JVM's machine-wide figure elsewhere), connections, messages/s, bytes/s, queued bytes, drops, "
+                + "heap and JVM CPU, pushed every second and drawn with ECharts (served by the demo, no CDN). "
+                + "Load it through ws://HOST:PORT/echo. "
                 + "The server's meters in the Prometheus text format at http://HOST:PORT/metrics.")
 final class StatsCommand implements Callable<Integer> {
     @Spec

@@ -57,6 +57,29 @@ public final class BrowserSupport {
         Files.write(dir.resolve(name + ".png"), png);
     }
 
+    /**
+     * Saves a screenshot to {@code docs/NAME.png} at the project root (created if missing), where the README
+     * shows it, and to {@code target/screenshots/}; without {@code -Dselkie.docs.screenshots=true} only to
+     * {@code target/screenshots/} (returning null), so that a test run leaves the committed picture alone.
+     */
+    public static Path docsScreenshot(org.openqa.selenium.TakesScreenshot browser, String name) throws IOException {
+        if (!Boolean.getBoolean("selkie.docs.screenshots")) { // a test run leaves the committed picture alone
+            screenshot(browser, name);
+            return null;
+        }
+        Path root = Paths.get("").toAbsolutePath();
+        while (root != null && !(Files.exists(root.resolve("mvnw")) && Files.isDirectory(root.resolve("demo")))) {
+            root = root.getParent();
+        }
+        if (root == null) {
+            throw new IOException("no project root (a directory with mvnw and demo/) above " + Paths.get("").toAbsolutePath());
+        }
+        Path png = Files.createDirectories(root.resolve("docs")).resolve(name + ".png");
+        Files.write(png, browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        screenshot(browser, name);
+        return png;
+    }
+
     /** A new headless browser with a fresh profile in {@code profiles}. */
     public static ChromeDriver start(Path profiles) throws IOException {
         return start(profiles, new String[0]);

@@ -8,12 +8,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
 import java.lang.management.OperatingSystemMXBean;
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Turns successive {@link ServerMetrics} snapshots into per-second rates plus JVM heap and CPU load,
- * as one JSON object per sample. Not thread-safe: one scheduler thread calls {@link #sample()}.
+ * Turns successive {@link ServerMetrics} snapshots into per-second rates plus JVM heap and CPU load and
+ * the busy percent of each CPU core ({@link CpuUsage}), as one JSON object per sample. Not thread-safe: one scheduler thread calls {@link #sample()}.
  */
 public final class StatsSampler {
     /** The counters a sample is made of (a {@link ServerMetrics} has no public constructor: tests make these). */
@@ -28,6 +29,7 @@ public final class StatsSampler {
     private final Supplier<Counts> metrics;
     private final LongSupplier nanoClock;
     private final LongSupplier wallClockMillis;
+    private final CpuUsage cpu;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
 
@@ -40,16 +42,19 @@ public final class StatsSampler {
      * @param wallClockMillis the time stamp written into samples ({@code System::currentTimeMillis})
      */
     public StatsSampler(Supplier<ServerMetrics> metrics, LongSupplier nanoClock, LongSupplier wallClockMillis) {
-        this(nanoClock, wallClockMillis, () -> Counts.of(metrics.get()));
+        this(nanoClock, wallClockMillis, () -> Counts.of(metrics.get()), CpuUsage.detect());
     }
 
-    /** A sampler of counts from {@code counts} (tests). */
-    static StatsSampler ofCounts(Supplier<Counts> counts, LongSupplier nanoClock, LongSupplier wallClockMillis) {
-        return new StatsSampler(nanoClock, wallClockMillis, counts);
+    /** A sampler of counts from {@code counts} and CPU figures from {@code cpu} (tests). */
+    static StatsSampler ofCounts(Supplier<Counts> counts, LongSupplier nanoClock, LongSupplier wallClockMillis,
+                                 CpuUsage cpu) {
+        return new StatsSampler(nanoClock, wallClockMillis, counts, cpu);
     }
 
-    private StatsSampler(LongSupplier nanoClock, LongSupplier wallClockMillis, Supplier<Counts> metrics) {
+    private StatsSampler(LongSupplier nanoClock, LongSupplier wallClockMillis, Supplier<Counts> metrics,
+                         CpuUsage cpu) {
         this.metrics = metrics;
+        this.cpu = cpu;
         this.nanoClock = nanoClock;
         this.wallClockMillis = wallClockMillis;
     }
@@ -63,6 +68,7 @@ public final class StatsSampler {
         last = now;
         lastNanos = nanos;
         MemoryUsage heap = memory.getHeapMemoryUsage();
+        List<Double> cores = cpu.sample();
         return Json.object(o -> {
             o.put("type", "stats")
                     .put("time", wallClockMillis.getAsLong())
@@ -77,6 +83,9 @@ public final class StatsSampler {
                     .put("heapMax", heap.getMax());
             putFinite(o, "processCpu", processCpuLoad());
             putFinite(o, "systemLoad", os.getSystemLoadAverage());
+            // busy percent per core ("proc-stat") or one machine-wide figure ("jvm"); null where unknown
+            o.put("cpuSource", cpu.source());
+            o.putObject("cpuCores", cores);
         });
     }
 

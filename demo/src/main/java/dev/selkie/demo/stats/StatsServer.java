@@ -59,7 +59,9 @@ public final class StatsServer {
     public StatsServer(String host, int port, Duration period, Tls tls) {
         this.period = period;
         WebResources page = new WebResources(Map.of(
-                "/", "stats.html", "/stats.js", "stats.js", "/demo.css", "demo.css"));
+                "/", "stats.html", "/stats.js", "stats.js", "/demo.css", "demo.css",
+                // the charts: Apache ECharts from its WebJar, served by this server (no CDN)
+                "/echarts.min.js", WebResources.webJar("echarts", "dist/echarts.min.js")));
         WebSocketServer.Builder builder = WebSocketServer.builder();
         if (tls != null) {
             builder.tls(tls);

@@ -7,9 +7,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
- * The static files of a demo page (HTML, CSS, JS in {@code dev/selkie/demo/web/} of the jar), loaded
+ * The static files of a demo page (HTML, CSS, JS in {@code dev/selkie/demo/web/} of the jar, or from a
+ * WebJar on the classpath), loaded
  * once and served from memory with strict headers: no inline script, nothing from other origins.
  */
 public final class WebResources {
@@ -20,7 +22,7 @@ public final class WebResources {
 
     /**
      * @param pages request path to resource file name, e.g. {@code "/" -> "chat.html"}, or to an absolute
-     *     resource path such as a WebJar's {@code /META-INF/resources/webjars/...}
+     *     classpath name such as {@link #webJar}'s
      */
     public WebResources(Map<String, String> pages) {
         pages.forEach((path, file) -> byPath.put(path, load(file)));
@@ -43,14 +45,33 @@ public final class WebResources {
         return response;
     }
 
+    /**
+     * The absolute classpath name of {@code file} in the npm WebJar {@code artifact}
+     * ({@code org.webjars.npm:ARTIFACT}), e.g. {@code webJar("echarts", "dist/echarts.min.js")}, with the
+     * version of the WebJar on the classpath (from its {@code pom.properties}), so that only the pom names it.
+     */
+    public static String webJar(String artifact, String file) {
+        String properties = "/META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
+        try (InputStream in = WebResources.class.getResourceAsStream(properties)) {
+            if (in == null) {
+                throw new IllegalStateException("WebJar org.webjars.npm:" + artifact + " is not on the classpath");
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return "/META-INF/resources/webjars/" + artifact + "/" + p.getProperty("version") + "/" + file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A plain 404. */
     public static HttpResponse notFound() {
         return HttpResponse.text(404, "Not found\n");
     }
 
     private static HttpResponse load(String file) {
-        String resource = file.startsWith("/") ? file : "/dev/selkie/demo/web/" + file;
-        try (InputStream in = WebResources.class.getResourceAsStream(resource)) {
+        String name = file.startsWith("/") ? file : "/dev/selkie/demo/web/" + file;
+        try (InputStream in = WebResources.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + file);
             }
