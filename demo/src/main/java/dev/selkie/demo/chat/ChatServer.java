@@ -13,13 +13,12 @@ import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
 import dev.selkie.demo.json.Json;
+import dev.selkie.demo.web.Announcement;
 import dev.selkie.demo.web.OriginPolicy;
 import dev.selkie.demo.web.QueryString;
 import dev.selkie.demo.web.WebResources;
 import dev.selkie.demo.RedisConnection;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -250,28 +249,11 @@ public final class ChatServer {
     }
 
     private HttpResponse notify(HttpRequest request) {
-        if (!request.method().equals("POST")) {
-            return HttpResponse.text(405, "Use POST with a text body\n").withHeader("Allow", "POST");
+        Announcement announced = Announcement.read(request, origins, MAX_NOTIFY_BYTES);
+        if (announced.refusal() != null) {
+            return announced.refusal();
         }
-        if (!origins.allows(request.origin())) {
-            return HttpResponse.text(403, "Origin not allowed\n");
-        }
-        byte[] body = request.body();
-        if (body.length > MAX_NOTIFY_BYTES) {
-            return HttpResponse.text(413, "An announcement is at most " + MAX_NOTIFY_BYTES + " bytes\n");
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString().strip();
-        } catch (CharacterCodingException e) {
-            return HttpResponse.text(400, "The body must be UTF-8 text\n");
-        }
-        if (text.isEmpty()) {
-            return HttpResponse.text(400, "The body is empty: POST the announcement as text\n");
-        }
+        String text = announced.text();
         String announcement = ChatProtocol.announcement(text, clock.millis());
         if (cluster != null) {
             int here = server.publish(ANNOUNCEMENTS, announcement); // and, through Redis, to every other server

@@ -11,6 +11,7 @@ import dev.selkie.Tls;
 import dev.selkie.WebSocket;
 import dev.selkie.WebSocketListener;
 import dev.selkie.WebSocketServer;
+import dev.selkie.demo.web.Announcement;
 import dev.selkie.demo.web.OriginPolicy;
 import dev.selkie.demo.web.QueryString;
 import dev.selkie.demo.web.WebResources;
@@ -211,25 +212,11 @@ public final class VoteServer {
     }
 
     private HttpResponse notify(HttpRequest request) {
-        if (!request.method().equals("POST")) {
-            return HttpResponse.text(405, "Use POST with a text body\n").withHeader("Allow", "POST");
+        Announcement announced = Announcement.read(request, origins, MAX_NOTIFY_BYTES);
+        if (announced.refusal() != null) {
+            return announced.refusal();
         }
-        if (!origins.allows(request.origin())) {
-            return HttpResponse.text(403, "Origin not allowed\n");
-        }
-        byte[] body = request.body();
-        if (body.length > MAX_NOTIFY_BYTES) {
-            return HttpResponse.text(413, "An announcement is at most " + MAX_NOTIFY_BYTES + " bytes\n");
-        }
-        String text;
-        try {
-            text = utf8(body).strip();
-        } catch (CharacterCodingException e) {
-            return HttpResponse.text(400, "The body must be UTF-8 text\n");
-        }
-        if (text.isEmpty()) {
-            return HttpResponse.text(400, "The body is empty: POST the announcement as text\n");
-        }
+        String text = announced.text();
         int reached = server.publish(TOPIC, PreparedMessage.text(VoteJson.announcement(text, System.currentTimeMillis())));
         log.info("Announcement from {} sent to {} pages", request.remoteAddress(), reached);
         return HttpResponse.text(202, "Announced to " + reached + " page" + (reached == 1 ? "" : "s") + "\n");
