@@ -156,17 +156,17 @@ public final class WebSocketServer implements AutoCloseable {
      * made right after may overtake a broadcast made from another thread than the loop's.
      */
     public void broadcast(String text) {
-        engine.broadcast(engine.text(text), null);
+        engine.fanout().broadcast(engine.fanout().text(text), null);
     }
 
     /** Sends a binary message (the buffer's remaining bytes) to every open connection; encoded once. */
     public void broadcast(ByteBuffer data) {
-        engine.broadcast(engine.binary(data), null);
+        engine.fanout().broadcast(engine.fanout().binary(data), null);
     }
 
     /** Sends a prepared message to every open connection; no encoding per call. */
     public void broadcast(PreparedMessage message) {
-        engine.broadcast(shared(message), null);
+        engine.fanout().broadcast(shared(message), null);
     }
 
     /**
@@ -176,7 +176,7 @@ public final class WebSocketServer implements AutoCloseable {
      * @throws IllegalArgumentException if a recipient is not a connection of this server
      */
     public void broadcast(String text, Collection<? extends WebSocket> recipients) {
-        engine.broadcast(engine.text(text), Objects.requireNonNull(recipients, "recipients"));
+        engine.fanout().broadcast(engine.fanout().text(text), Objects.requireNonNull(recipients, "recipients"));
     }
 
     /**
@@ -185,7 +185,7 @@ public final class WebSocketServer implements AutoCloseable {
      * @throws IllegalArgumentException if a recipient is not a connection of this server
      */
     public void broadcast(PreparedMessage message, Collection<? extends WebSocket> recipients) {
-        engine.broadcast(shared(message), Objects.requireNonNull(recipients, "recipients"));
+        engine.fanout().broadcast(shared(message), Objects.requireNonNull(recipients, "recipients"));
     }
 
     /**
@@ -200,13 +200,13 @@ public final class WebSocketServer implements AutoCloseable {
      */
     public int publish(String topic, String text) {
         Objects.requireNonNull(text, "text");
-        return engine.anySubscriber(topic) ? engine.publish(topic, engine.text(text), null) : 0;
+        return engine.fanout().anySubscriber(topic) ? engine.fanout().publish(topic, engine.fanout().text(text), null) : 0;
     }
 
     /** Sends a binary message (the buffer's remaining bytes) to every subscriber of {@code topic}. */
     public int publish(String topic, ByteBuffer data) {
         Objects.requireNonNull(data, "data");
-        return engine.anySubscriber(topic) ? engine.publish(topic, engine.binary(data), null) : 0;
+        return engine.fanout().anySubscriber(topic) ? engine.fanout().publish(topic, engine.fanout().binary(data), null) : 0;
     }
 
     /** Sends a prepared message to every subscriber of {@code topic}; no encoding per call. */
@@ -222,7 +222,7 @@ public final class WebSocketServer implements AutoCloseable {
      * @throws IllegalArgumentException if {@code sender} is not a connection of this server
      */
     public int publish(String topic, PreparedMessage message, WebSocket sender) {
-        return engine.publish(Objects.requireNonNull(topic, "topic"), shared(message), sender);
+        return engine.fanout().publish(Objects.requireNonNull(topic, "topic"), shared(message), sender);
     }
 
     private static SharedMessage shared(PreparedMessage message) {
@@ -234,7 +234,7 @@ public final class WebSocketServer implements AutoCloseable {
      * thread than the connection's event loop take effect on that loop shortly after the call.
      */
     public int subscriberCount(String topic) {
-        return engine.subscriberCount(topic);
+        return engine.fanout().subscriberCount(topic);
     }
 
     /** A snapshot of the server's counters. */

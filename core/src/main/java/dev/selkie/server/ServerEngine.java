@@ -1,18 +1,14 @@
 package dev.selkie.server;
 
-import dev.selkie.Broker;
 import dev.selkie.CloseCodes;
-import dev.selkie.WebSocket;
 import dev.selkie.protocol.CloseStatus;
 import dev.selkie.protocol.ExtensionNegotiator;
 import dev.selkie.protocol.FrameEncoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerEngine {
     private static final Logger log = LoggerFactory.getLogger(ServerEngine.class);
-    private static final RateLimitedLog brokerFailed = new RateLimitedLog(log);
     /** Extra time given to loops to finish after the stop deadline before stop() gives up waiting. */
     private static final long JOIN_GRACE_MILLIS = 10_000;
     /** How long the other loops get for their closing handshakes when one loop failed. */
@@ -61,11 +56,13 @@ public final class ServerEngine {
     private final CountDownLatch acceptorClosed = new CountDownLatch(1);
 
     private final ServerTopics topics;
+    private final Fanout fanout;
 
     /** An engine for this configuration; nothing is bound until {@link #start()}. */
     public ServerEngine(ServerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.topics = new ServerTopics(config.topicListener(), config.broker());
+        this.fanout = new Fanout(this);
     }
 
     ServerTopics topics() {
@@ -143,7 +140,7 @@ public final class ServerEngine {
         }
         if (config.broker() != null) {
             try {
-                config.broker().start((topic, message) -> publish(topic, ApiBridge.shared(message), null, false));
+                config.broker().start(fanout::deliverFromBroker);
             } catch (RuntimeException e) {
                 stop(Duration.ZERO);
                 throw new IllegalStateException("the broker did not start: " + e.getMessage(), e);
@@ -330,107 +327,14 @@ public final class ServerEngine {
         return bound != null ? bound : config.address();
     }
 
-    /** A text message framed for this server (its outgoing fragment size). */
-    public SharedMessage text(String text) {
-        return SharedMessage.text(Objects.requireNonNull(text, "text"), config.outgoingFragmentSize());
+    /** Broadcast and topic fan-out, across this server's loops and through its broker. */
+    public Fanout fanout() {
+        return fanout;
     }
 
-    /** A binary message framed for this server; the buffer's position is not changed. */
-    public SharedMessage binary(ByteBuffer data) {
-        return SharedMessage.binary(Objects.requireNonNull(data, "data"), config.outgoingFragmentSize());
-    }
-
-    /**
-     * Queues a message to every open connection, or to {@code recipients}; encoded once.
-     *
-     * @param recipients null for every open connection
-     * @throws IllegalArgumentException if a recipient is not a connection of this server
-     */
-    public void broadcast(SharedMessage message, Collection<? extends WebSocket> recipients) {
-        message = message.forFragmentSize(config.outgoingFragmentSize());
-        if (recipients == null) {
-            for (EventLoop loop : loops) {
-                loop.broadcast(message);
-            }
-            return;
-        }
-        for (WebSocket ws : recipients) {
-            Connection connection = connectionOf(ws);
-            connection.offer(message, connection.loop().inLoop());
-        }
-    }
-
-    /**
-     * Queues a message to every subscriber of {@code topic} but {@code except}; encoded once. A loop
-     * that is not the caller's gets the message as a task when it has subscribers or a subscription
-     * is on its way to it, so a subscribe and then a publish from one thread reach the subscriber.
-     *
-     * @param except a connection of this server to leave out, or null
-     * @return subscribers on the calling loop it was queued for, plus the subscribers other loops
-     *     had when it was handed to them
-     * @throws IllegalArgumentException if {@code except} is not a connection of this server
-     */
-    public int publish(String topic, SharedMessage message, WebSocket except) {
-        return publish(topic, message, except, true);
-    }
-
-    /** @param forward whether the broker (if any) gets it too: false for what the broker delivers */
-    private int publish(String topic, SharedMessage message, WebSocket except, boolean forward) {
-        Objects.requireNonNull(topic, "topic");
-        Connection left = except == null ? null : connectionOf(except);
-        SharedMessage framed = message.forFragmentSize(config.outgoingFragmentSize());
-        int count = 0;
-        for (EventLoop loop : loops) {
-            TopicRegistry registry = loop.topics();
-            if (loop.inLoop()) {
-                count += registry.publish(topic, framed, left);
-            } else if (registry.mayHaveSubscribers(topic)) {
-                count += registry.count(topic);
-                loop.execute(() -> registry.publish(topic, framed, left));
-            }
-        }
-        Broker broker = config.broker();
-        if (forward && broker != null) {
-            try {
-                broker.publish(topic, ApiBridge.prepared(message));
-            } catch (RuntimeException e) {
-                brokerFailed.warn("the broker failed to publish to {}", topic, e);
-            }
-        }
-        return count;
-    }
-
-    private Connection connectionOf(WebSocket ws) {
-        if (!(ws instanceof Session session) || session.connection().loop().engine() != this) {
-            throw new IllegalArgumentException("not a connection of this server: " + ws);
-        }
-        return session.connection();
-    }
-
-    /**
-     * Whether a publish to {@code topic} may reach anyone: the calling loop has subscribers, or
-     * another loop has or has a subscription on its way. False means it can be skipped unencoded.
-     */
-    public boolean anySubscriber(String topic) {
-        Objects.requireNonNull(topic, "topic");
-        if (config.broker() != null) {
-            return true; // the other servers' subscribers count too
-        }
-        for (EventLoop loop : loops) {
-            if (loop.inLoop() ? loop.topics().count(topic) > 0 : loop.topics().mayHaveSubscribers(topic)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Connections subscribed to {@code topic} now (as last recorded by each loop). */
-    public int subscriberCount(String topic) {
-        int count = 0;
-        for (EventLoop loop : loops) {
-            count += loop.topics().count(topic);
-        }
-        return count;
+    /** The loops (empty before start); any thread. */
+    EventLoop[] loops() {
+        return loops;
     }
 
     /** A snapshot of the counters, summed over the loops; any thread. */
