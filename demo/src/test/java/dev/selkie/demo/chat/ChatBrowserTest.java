@@ -106,7 +106,7 @@ class ChatBrowserTest {
         say(second, "Bye"); // bob does not get garden messages either: his own later message arrives alone
         await().atMost(WAIT).until(() -> text(second, "messages").contains("Bye"));
         assertFalse(text(second, "messages").contains("Garden news"));
-        BrowserSupport.screenshot((TakesScreenshot) second, "chat-bob");
+        BrowserSupport.docsScreenshot((TakesScreenshot) second, "chat"); // docs/chat.png with -Dselkie.docs.screenshots=true
     }
 
     /** {@code chat --redis} twice on one redis-server: a page on each server, the same room. */
