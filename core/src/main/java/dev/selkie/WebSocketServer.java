@@ -8,7 +8,6 @@ import dev.selkie.server.TrustedProxies;
 import dev.selkie.server.Routes;
 import dev.selkie.server.ServerEngine;
 import dev.selkie.server.SharedMessage;
-import dev.selkie.server.SyncHttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -242,30 +241,16 @@ public final class WebSocketServer implements AutoCloseable {
         return new ServerMetrics(engine.metrics());
     }
 
-    /** Configures a {@link WebSocketServer}; every option has a documented default. */
-    public static final class Builder {
+    /**
+     * Configures a {@link WebSocketServer}; every option has a documented default. The options of
+     * who serves what (listener, routes, handlers, subprotocols, topics, broker) and of limits and
+     * timers are declared in package-private parts of this class, one concern per file; they are all
+     * this builder's methods.
+     */
+    public static final class Builder extends ServerLimits {
         private String host = "0.0.0.0";
         private InetSocketAddress address;
         private int port = 0;
-        private WebSocketListener listener;
-        private HandshakeInterceptor interceptor = HandshakeInterceptor.acceptAll();
-        private AsyncHttpHandler httpHandler = new SyncHttpHandler(
-                request -> HttpResponse.text(426, "This is a WebSocket endpoint.\n").withHeader("Upgrade", "websocket"));
-        private final List<String> subprotocols = new ArrayList<>();
-        private int maxMessageSize = 1 << 20;
-        private int maxHandshakeSize = 8 << 10;
-        private int maxHttpBodySize = 64 << 10;
-        private int maxConnections = 100_000;
-        private int outgoingFragmentSize = 0;
-        private long highWaterMark = 1 << 20;
-        private long lowWaterMark = 256 << 10;
-        private long sendQueueLimit = -1;
-        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.CLOSE;
-        private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private Duration idleTimeout = Duration.ZERO;
-        private Duration closeTimeout = Duration.ofSeconds(5);
-        private Duration pingInterval = Duration.ZERO;
-        private Duration pongTimeout = Duration.ofSeconds(10);
         private Executor executor;
         private int loops = 1;
         private int backlog = 1024;
@@ -276,9 +261,6 @@ public final class WebSocketServer implements AutoCloseable {
         private int plainPort = -1;
         private boolean proxyProtocol;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
-        private TopicListener topicListener;
-        private Broker broker;
-        private final java.util.Map<String, Endpoint> routes = new java.util.LinkedHashMap<>();
 
         private Builder() {
         }
@@ -311,187 +293,6 @@ public final class WebSocketServer implements AutoCloseable {
             }
             this.port = port;
             this.address = null;
-            return this;
-        }
-
-        /**
-         * The listener for upgrade requests of any path no {@link #route} matches. Either this or
-         * at least one route is required; without it, a path no route matches gets 404.
-         */
-        public Builder listener(WebSocketListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /** Serves upgrade requests for {@code path} with {@code listener}: {@link #route(String, Endpoint)}. */
-        public Builder route(String path, WebSocketListener listener) {
-            return route(path, Endpoint.of(listener));
-        }
-
-        /**
-         * Serves upgrade requests for {@code path} with {@code endpoint} (its listener, and its own
-         * interceptor, subprotocols and largest message where it sets them). {@code path} is an exact
-         * path ({@code /chat}) or a prefix ending in {@code /*} ({@code /rooms/*} serves {@code
-         * /rooms} and every path under {@code /rooms/}; {@code /*} every path). Paths are compared
-         * as received, without the query and without decoding; an exact path wins over a prefix, a
-         * longer prefix over a shorter one, and any route over the {@link #listener} fallback. An
-         * upgrade request no route (and no fallback) serves is answered 404. Plain HTTP requests go
-         * to the {@link #httpHandler} whatever their path.
-         *
-         * @throws IllegalArgumentException if the path is malformed or already routed
-         */
-        public Builder route(String path, Endpoint endpoint) {
-            Objects.requireNonNull(path, "path");
-            Objects.requireNonNull(endpoint, "endpoint");
-            if (routes.containsKey(path)) {
-                throw new IllegalArgumentException("route registered twice: " + path);
-            }
-            routes.put(path, endpoint);
-            return this;
-        }
-
-        /** Decides about upgrade requests (of every endpoint without an interceptor of its own); default accepts all. */
-        public Builder handshakeInterceptor(HandshakeInterceptor interceptor) {
-            this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
-            return this;
-        }
-
-        /**
-         * Answers plain HTTP requests at once, on the event loop; default {@code 426 Upgrade
-         * Required}. Replaces an {@link #asyncHttpHandler} set before.
-         *
-         * @param httpHandler the handler
-         * @return this builder
-         */
-        public Builder httpHandler(HttpHandler httpHandler) {
-            this.httpHandler = new SyncHttpHandler(Objects.requireNonNull(httpHandler, "httpHandler"));
-            return this;
-        }
-
-        /**
-         * Answers plain HTTP requests with a response that may come later (see {@link
-         * AsyncHttpHandler}: bounded by {@link #handshakeTimeout}, then 503). Replaces an {@link
-         * #httpHandler} set before.
-         *
-         * @param httpHandler the handler
-         * @return this builder
-         */
-        public Builder asyncHttpHandler(AsyncHttpHandler httpHandler) {
-            this.httpHandler = Objects.requireNonNull(httpHandler, "httpHandler");
-            return this;
-        }
-
-        /**
-         * Supported subprotocols in order of preference; the server picks the first one the client
-         * offered (for every endpoint without a list of its own). Default none.
-         */
-        public Builder subprotocols(String... names) {
-            subprotocols.clear();
-            subprotocols.addAll(List.of(names));
-            return this;
-        }
-
-        /** Largest incoming message in bytes (of every endpoint without a limit of its own); larger ones close the connection with 1009. Default 1 MiB. */
-        public Builder maxMessageSize(int bytes) {
-            this.maxMessageSize = positive(bytes, "maxMessageSize");
-            return this;
-        }
-
-        /** Largest request line + headers of a handshake; larger ones get 431. Default 8 KiB. */
-        public Builder maxHandshakeSize(int bytes) {
-            this.maxHandshakeSize = positive(bytes, "maxHandshakeSize");
-            return this;
-        }
-
-        /** Largest body of a plain HTTP request given to the {@link HttpHandler}; larger get 413. Default 64 KiB. */
-        public Builder maxHttpBodySize(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("maxHttpBodySize must be >= 0");
-            }
-            this.maxHttpBodySize = bytes;
-            return this;
-        }
-
-        /** Most open connections (WebSocket and HTTP); beyond it handshakes get 503. Default 100,000. */
-        public Builder maxConnections(int connections) {
-            this.maxConnections = positive(connections, "maxConnections");
-            return this;
-        }
-
-        /** Split outgoing messages into frames of at most this payload size; 0 (default) never splits. */
-        public Builder outgoingFragmentSize(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("outgoingFragmentSize must be >= 0");
-            }
-            this.outgoingFragmentSize = bytes;
-            return this;
-        }
-
-        /**
-         * Backpressure marks per connection, in the bytes of {@link WebSocket#bufferedAmount()}:
-         * {@code send} returns {@link SendResult#BACKPRESSURE} above {@code high}; {@link
-         * WebSocketListener#onDrain} fires when a connection falls back to {@code low} or below. With
-         * an {@link #executor executor}, the same marks bound the messages waiting for the listener:
-         * a connection whose queued listener calls hold more than {@code high} is not read from (TCP
-         * pushes back on the client) until they are down to {@code low}. Default 1 MiB / 256 KiB.
-         */
-        public Builder waterMarks(long low, long high) {
-            if (low < 0 || high <= low) {
-                throw new IllegalArgumentException("need 0 <= low < high");
-            }
-            this.lowWaterMark = low;
-            this.highWaterMark = high;
-            return this;
-        }
-
-        /**
-         * Hard limit of the memory a connection's unwritten frames may hold ({@link
-         * WebSocket#bufferedAmount()}, which counts bookkeeping too, so a flood of tiny frames is held
-         * to it as well as a few large ones); a message that would pass it is handled by the {@link
-         * SlowConsumerPolicy}. Pongs past it are not queued: only the answer to the latest ping is kept
-         * until there is room (RFC 6455 section 5.5.3). A close frame may pass it by one 4 KiB write
-         * chunk. Default: the larger of 4 MiB and twice {@code maxMessageSize} plus 1 KiB, so an echo
-         * of the largest accepted message always fits.
-         */
-        public Builder sendQueueLimit(long bytes) {
-            this.sendQueueLimit = positive(bytes, "sendQueueLimit");
-            return this;
-        }
-
-        /** What to do at the hard limit; default {@link SlowConsumerPolicy#CLOSE}. */
-        public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
-            this.slowConsumerPolicy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /**
-         * Time allowed from accept to a complete handshake (slowloris defence), and to the response
-         * of an {@link AsyncHttpHandler} (503 then). Default 10 s.
-         */
-        public Builder handshakeTimeout(Duration timeout) {
-            this.handshakeTimeout = nonNegative(timeout, "handshakeTimeout");
-            return this;
-        }
-
-        /** Close (1001) connections that received nothing for this long; {@link Duration#ZERO} (default) is off. */
-        public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = nonNegative(timeout, "idleTimeout");
-            return this;
-        }
-
-        /** After sending a close frame, drop the TCP connection if the peer's close has not come within this. Default 5 s. */
-        public Builder closeTimeout(Duration timeout) {
-            this.closeTimeout = nonNegative(timeout, "closeTimeout");
-            return this;
-        }
-
-        /**
-         * Keep-alive: ping every open connection at this interval, and drop it (reported as 1006)
-         * when no pong arrives within {@code pongTimeout}. Default off.
-         */
-        public Builder pingInterval(Duration interval, Duration pongTimeout) {
-            this.pingInterval = nonNegative(interval, "pingInterval");
-            this.pongTimeout = nonNegative(pongTimeout, "pongTimeout");
             return this;
         }
 
@@ -606,26 +407,6 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Hears when a topic gets its first subscriber on this server and loses its last (e.g. to
-         * subscribe it in a broker). Default: none.
-         */
-        public Builder topicListener(TopicListener listener) {
-            this.topicListener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /**
-         * Carries topics across servers through an external broker (see {@link Broker}; {@code
-         * selkie-redis} has one on Redis pub/sub): every publish goes to the broker too, and the
-         * messages other servers publish reach this server's subscribers. Default: none (topics
-         * are this server's).
-         */
-        public Builder broker(Broker broker) {
-            this.broker = Objects.requireNonNull(broker, "broker");
-            return this;
-        }
-
         /** Builds the server (not started). */
         public WebSocketServer build() {
             if (listener == null && routes.isEmpty()) {
@@ -664,28 +445,6 @@ public final class WebSocketServer implements AutoCloseable {
             }
             return List.of(new PerMessageDeflateNegotiator(compression.level(), compression.threshold(),
                     compression.maxTakeoverConnections(), loops + 2));
-        }
-
-        private static int positive(int value, String name) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be > 0: " + value);
-            }
-            return value;
-        }
-
-        private static long positive(long value, String name) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be > 0: " + value);
-            }
-            return value;
-        }
-
-        private static Duration nonNegative(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative");
-            }
-            return d;
         }
     }
 }
