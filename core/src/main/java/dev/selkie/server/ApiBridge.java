@@ -1,6 +1,7 @@
 package dev.selkie.server;
 
 import dev.selkie.PreparedMessage;
+import java.lang.invoke.MethodHandles;
 import java.util.function.Function;
 
 /**
@@ -29,8 +30,12 @@ public final class ApiBridge {
 
     /** A {@link PreparedMessage} of these frames (for a broker: what a String publish framed). */
     static PreparedMessage prepared(SharedMessage message) {
-        if (wrap == null) {
-            PreparedMessage.text(""); // initialises the class, which registers the accessors
+        if (wrap == null) { // no PreparedMessage made yet: its initialiser registers the accessors
+            try {
+                MethodHandles.lookup().ensureInitialized(PreparedMessage.class);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
         }
         return wrap.apply(message);
     }
